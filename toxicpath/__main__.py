@@ -1,0 +1,3 @@
+from toxicpath.ui.cli.main import app
+
+app()

@@ -1,0 +1,23 @@
+"""The `toxicpath` command line.
+
+Each command group lives in its own module under `toxicpath.ui.cli` and is
+registered here, so adding a command touches one line of this file.
+"""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    help="toxicpath: cloud attack-path analysis for AWS, Azure and GCP.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.command()
+def version() -> None:
+    """Print the toxicpath version."""
+    from toxicpath import __version__
+
+    typer.echo(__version__)
