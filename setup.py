@@ -7,7 +7,15 @@ here because setuptools' declarative `packages.find` cannot rename folders.
 
 from setuptools import find_namespace_packages, setup
 
-SUBPACKAGE_FOLDERS = ["ingest", "analysis", "graph", "queries", "findings", "report", "ui"]
+SUBPACKAGE_FOLDERS = [
+    "ingest",
+    "analysis",
+    "graph",
+    "queries",
+    "findings",
+    "report",
+    "ui",
+]
 
 
 def _packages() -> tuple[list[str], dict[str, str]]:

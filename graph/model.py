@@ -54,15 +54,37 @@ class EdgeType:
 # --- node properties -------------------------------------------------------
 
 _COMMON_NODE_PROPERTIES = (
-    Property("id", STRING, "Globally unique, stable id: ARN, ARM id, GCP full resource name, or a synthetic id such as `aws:account_admin:123456789012`."),
-    Property("cloud", STRING, "Provider: aws, azure, gcp, or none for the Internet node."),
-    Property("type", STRING, "Provider-neutral kind, for example role, object_storage, security_group."),
-    Property("native_type", STRING, "The provider's own type name, for example AWS::IAM::Role or Microsoft.Storage/storageAccounts."),
+    Property(
+        "id",
+        STRING,
+        "Globally unique, stable id: ARN, ARM id, GCP full resource name, or a synthetic id such as `aws:account_admin:123456789012`.",
+    ),
+    Property(
+        "cloud", STRING, "Provider: aws, azure, gcp, or none for the Internet node."
+    ),
+    Property(
+        "type",
+        STRING,
+        "Provider-neutral kind, for example role, object_storage, security_group.",
+    ),
+    Property(
+        "native_type",
+        STRING,
+        "The provider's own type name, for example AWS::IAM::Role or Microsoft.Storage/storageAccounts.",
+    ),
     Property("name", STRING, "Short human-readable name."),
-    Property("account_id", STRING, "Id of the owning Account node's native account (AWS account id, subscription id, project id)."),
+    Property(
+        "account_id",
+        STRING,
+        "Id of the owning Account node's native account (AWS account id, subscription id, project id).",
+    ),
     Property("region", STRING, "Region or location, empty for global things."),
     Property("tags", STRING, "Provider tags or labels as a JSON object string."),
-    Property("attrs", STRING, "Other attributes as a JSON object string; never holds secret values."),
+    Property(
+        "attrs",
+        STRING,
+        "Other attributes as a JSON object string; never holds secret values.",
+    ),
     Property("scan_id", STRING, "Id of the scan that wrote this node."),
 )
 
@@ -71,7 +93,11 @@ ACCOUNT = NodeLabel(
     "A boundary of ownership: AWS account or organizational unit, Azure tenant, management group or subscription, GCP organization, folder or project.",
     (
         *_COMMON_NODE_PROPERTIES,
-        Property("parent_id", STRING, "Id of the parent Account node in the hierarchy, empty at the root."),
+        Property(
+            "parent_id",
+            STRING,
+            "Id of the parent Account node in the hierarchy, empty at the root.",
+        ),
     ),
 )
 
@@ -80,12 +106,36 @@ IDENTITY = NodeLabel(
     "Anything that can act or be impersonated: users, roles, groups, service accounts, managed identities, the anonymous principal, external principals and each account's `account_admin` pseudo-identity.",
     (
         *_COMMON_NODE_PROPERTIES,
-        Property("is_admin", BOOLEAN, "True when the identity's own effective permissions amount to full control of its account."),
-        Property("console_access", BOOLEAN, "True when the identity can sign in to the provider's console with a password; null when unknown."),
-        Property("mfa_enabled", BOOLEAN, "True when an MFA device is registered; null when unknown."),
-        Property("last_used", STRING, "ISO 8601 time the identity or its credentials were last used; empty when never or unknown."),
-        Property("days_inactive", INT64, "Whole days between last use (or creation when never used) and the scan; null when unknown."),
-        Property("active_keys", INT64, "Number of active long-lived access keys; null when unknown."),
+        Property(
+            "is_admin",
+            BOOLEAN,
+            "True when the identity's own effective permissions amount to full control of its account.",
+        ),
+        Property(
+            "console_access",
+            BOOLEAN,
+            "True when the identity can sign in to the provider's console with a password; null when unknown.",
+        ),
+        Property(
+            "mfa_enabled",
+            BOOLEAN,
+            "True when an MFA device is registered; null when unknown.",
+        ),
+        Property(
+            "last_used",
+            STRING,
+            "ISO 8601 time the identity or its credentials were last used; empty when never or unknown.",
+        ),
+        Property(
+            "days_inactive",
+            INT64,
+            "Whole days between last use (or creation when never used) and the scan; null when unknown.",
+        ),
+        Property(
+            "active_keys",
+            INT64,
+            "Number of active long-lived access keys; null when unknown.",
+        ),
     ),
 )
 
@@ -94,10 +144,26 @@ RESOURCE = NodeLabel(
     "Things that hold data or run code: object storage, databases, secrets, keys, virtual machines, functions, load balancers.",
     (
         *_COMMON_NODE_PROPERTIES,
-        Property("public", BOOLEAN, "True when a resource policy, ACL or setting grants access to anonymous or any authenticated principal."),
-        Property("encrypted", BOOLEAN, "True when encryption at rest is enabled; null when unknown or not applicable."),
-        Property("sensitivity", STRING, "low, medium, high or critical: the impact of compromise, from tags, names and classification hints."),
-        Property("public_ip", STRING, "Public address of compute or a load balancer, empty when none."),
+        Property(
+            "public",
+            BOOLEAN,
+            "True when a resource policy, ACL or setting grants access to anonymous or any authenticated principal.",
+        ),
+        Property(
+            "encrypted",
+            BOOLEAN,
+            "True when encryption at rest is enabled; null when unknown or not applicable.",
+        ),
+        Property(
+            "sensitivity",
+            STRING,
+            "low, medium, high or critical: the impact of compromise, from tags, names and classification hints.",
+        ),
+        Property(
+            "public_ip",
+            STRING,
+            "Public address of compute or a load balancer, empty when none.",
+        ),
     ),
 )
 
@@ -106,7 +172,11 @@ NETWORK = NodeLabel(
     "What decides reachability: VPCs, subnets, security groups, NSGs, firewall rules, route tables.",
     (
         *_COMMON_NODE_PROPERTIES,
-        Property("cidrs", STRING_LIST, "Address ranges of the network, or the source ranges a rule admits."),
+        Property(
+            "cidrs",
+            STRING_LIST,
+            "Address ranges of the network, or the source ranges a rule admits.",
+        ),
     ),
 )
 
@@ -115,7 +185,9 @@ POLICY = NodeLabel(
     "Permission documents kept for explanation: managed and inline policies, role definitions, IAM bindings, SCPs.",
     (
         *_COMMON_NODE_PROPERTIES,
-        Property("document", STRING, "The policy document or role definition as JSON text."),
+        Property(
+            "document", STRING, "The policy document or role definition as JSON text."
+        ),
     ),
 )
 
@@ -125,25 +197,46 @@ INTERNET = NodeLabel(
     _COMMON_NODE_PROPERTIES,
 )
 
-NODE_LABELS: tuple[NodeLabel, ...] = (ACCOUNT, IDENTITY, RESOURCE, NETWORK, POLICY, INTERNET)
+NODE_LABELS: tuple[NodeLabel, ...] = (
+    ACCOUNT,
+    IDENTITY,
+    RESOURCE,
+    NETWORK,
+    POLICY,
+    INTERNET,
+)
 
 # --- edge properties -------------------------------------------------------
 
 _COMMON_EDGE_PROPERTIES = (
     Property("scan_id", STRING, "Id of the scan that wrote this edge."),
-    Property("reason", STRING, "One sentence that explains the edge, for reading a path aloud."),
-    Property("evidence", STRING, "JSON list of evidence items: policy and statement, trust policy, rule, route or setting behind the edge."),
+    Property(
+        "reason",
+        STRING,
+        "One sentence that explains the edge, for reading a path aloud.",
+    ),
+    Property(
+        "evidence",
+        STRING,
+        "JSON list of evidence items: policy and statement, trust policy, rule, route or setting behind the edge.",
+    ),
 )
 
 _DERIVED_EDGE_PROPERTIES = (
     *_COMMON_EDGE_PROPERTIES,
-    Property("conditional", BOOLEAN, "True when the edge depends on a condition the snapshot cannot decide; the condition is in the evidence."),
+    Property(
+        "conditional",
+        BOOLEAN,
+        "True when the edge depends on a condition the snapshot cannot decide; the condition is in the evidence.",
+    ),
 )
 
 _ALL_NODE_LABELS = tuple(label.name for label in NODE_LABELS)
 
 
-def _pairs(sources: Iterable[str], targets: Iterable[str]) -> tuple[tuple[str, str], ...]:
+def _pairs(
+    sources: Iterable[str], targets: Iterable[str]
+) -> tuple[tuple[str, str], ...]:
     target_list = list(targets)
     return tuple((s, t) for s in sources for t in target_list)
 
@@ -169,7 +262,11 @@ ATTACHED_TO = EdgeType(
     _pairs(("Policy",), ("Identity", "Resource", "Account")),
     (
         *_COMMON_EDGE_PROPERTIES,
-        Property("attachment", STRING, "How the policy applies: managed, inline, boundary, trust, resource, scp, role_assignment, binding."),
+        Property(
+            "attachment",
+            STRING,
+            "How the policy applies: managed, inline, boundary, trust, resource, scp, role_assignment, binding.",
+        ),
     ),
 )
 RUNS_AS = EdgeType(
@@ -214,7 +311,11 @@ CAN_ESCALATE = EdgeType(
     (("Identity", "Identity"),),
     (
         *_DERIVED_EDGE_PROPERTIES,
-        Property("technique", STRING, "Id of the escalation technique in the catalog, for example aws-iam-create-policy-version."),
+        Property(
+            "technique",
+            STRING,
+            "Id of the escalation technique in the catalog, for example aws-iam-create-policy-version.",
+        ),
     ),
 )
 CAN_ACCESS = EdgeType(
@@ -225,7 +326,11 @@ CAN_ACCESS = EdgeType(
     (
         *_DERIVED_EDGE_PROPERTIES,
         Property("level", STRING, "read, write or admin."),
-        Property("actions", STRING_LIST, "The allowed actions behind the edge, as the provider names them."),
+        Property(
+            "actions",
+            STRING_LIST,
+            "The allowed actions behind the edge, as the provider names them.",
+        ),
     ),
 )
 EXPOSED_TO = EdgeType(
@@ -235,9 +340,17 @@ EXPOSED_TO = EdgeType(
     (("Internet", "Resource"), ("Internet", "Identity")),
     (
         *_DERIVED_EDGE_PROPERTIES,
-        Property("ports", STRING_LIST, "Ports or ranges open to the internet, for example 22 or 8000-8080; `all` for every port."),
+        Property(
+            "ports",
+            STRING_LIST,
+            "Ports or ranges open to the internet, for example 22 or 8000-8080; `all` for every port.",
+        ),
         Property("protocol", STRING, "tcp, udp, icmp or all."),
-        Property("cidrs", STRING_LIST, "Source ranges that make the exposure, for example 0.0.0.0/0 and ::/0."),
+        Property(
+            "cidrs",
+            STRING_LIST,
+            "Source ranges that make the exposure, for example 0.0.0.0/0 and ::/0.",
+        ),
     ),
 )
 
@@ -266,15 +379,37 @@ INTERNET_ID = "internet"
 ADMIN_IDENTITY_TYPE = "account_admin"
 ANONYMOUS_IDENTITY_TYPE = "anonymous"
 IDENTITY_TYPES = (
-    "user", "role", "group", "service_account", "managed_identity",
-    "service_principal", "anonymous", "external_account", "federated_provider",
-    "service", ADMIN_IDENTITY_TYPE,
+    "user",
+    "role",
+    "group",
+    "service_account",
+    "managed_identity",
+    "service_principal",
+    "anonymous",
+    "external_account",
+    "federated_provider",
+    "service",
+    ADMIN_IDENTITY_TYPE,
 )
 RESOURCE_TYPES = (
-    "object_storage", "database", "secret", "kms_key", "virtual_machine", "function",
-    "container_service", "load_balancer", "queue", "topic", "container_registry",
-    "parameter", "kubernetes_cluster", "key_vault", "snapshot", "data_warehouse",
-    "search_domain", "other",
+    "object_storage",
+    "database",
+    "secret",
+    "kms_key",
+    "virtual_machine",
+    "function",
+    "container_service",
+    "load_balancer",
+    "queue",
+    "topic",
+    "container_registry",
+    "parameter",
+    "kubernetes_cluster",
+    "key_vault",
+    "snapshot",
+    "data_warehouse",
+    "search_domain",
+    "other",
 )
 SENSITIVITY_LEVELS = ("low", "medium", "high", "critical")
 ACCESS_LEVELS = ("read", "write", "admin")

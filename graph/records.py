@@ -39,7 +39,12 @@ class Edge:
     @property
     def key(self) -> tuple[str, str, str, str]:
         """Identity of the edge: two edges with the same key are merged."""
-        return (self.type, self.source, self.target, str(self.props.get("technique", "")))
+        return (
+            self.type,
+            self.source,
+            self.target,
+            str(self.props.get("technique", "")),
+        )
 
 
 def to_json_text(value: Any) -> str:
@@ -75,7 +80,9 @@ class GraphRecords:
     def add_edge(self, edge_type: str, source: str, target: str, **props: Any) -> Edge:
         """Add an edge; a second edge with the same key merges its evidence."""
         if edge_type not in EDGE_TYPES_BY_NAME:
-            raise RecordError(f"unknown edge type {edge_type!r} from {source!r} to {target!r}")
+            raise RecordError(
+                f"unknown edge type {edge_type!r} from {source!r} to {target!r}"
+            )
         edge = Edge(edge_type, source, target, dict(props))
         existing = self.edges.get(edge.key)
         if existing is None:
@@ -144,17 +151,24 @@ def _merge_edge(existing: Edge, new: Edge) -> None:
     if old_evidence:
         existing.props["evidence"] = to_json_text(old_evidence)
     if "actions" in new.props or "actions" in existing.props:
-        actions = set(existing.props.get("actions") or []) | set(new.props.get("actions") or [])
+        actions = set(existing.props.get("actions") or []) | set(
+            new.props.get("actions") or []
+        )
         existing.props["actions"] = sorted(actions)
     if "conditional" in new.props or "conditional" in existing.props:
-        existing.props["conditional"] = bool(existing.props.get("conditional")) and bool(
-            new.props.get("conditional")
-        )
+        existing.props["conditional"] = bool(
+            existing.props.get("conditional")
+        ) and bool(new.props.get("conditional"))
     for key, value in new.props.items():
-        if key not in ("evidence", "actions", "conditional") and existing.props.get(key) is None:
+        if (
+            key not in ("evidence", "actions", "conditional")
+            and existing.props.get(key) is None
+        ):
             existing.props[key] = value
     if new.type == "CAN_ACCESS":
-        existing.props["level"] = _max_level(existing.props.get("level"), new.props.get("level"))
+        existing.props["level"] = _max_level(
+            existing.props.get("level"), new.props.get("level")
+        )
 
 
 _LEVEL_ORDER = {"read": 1, "write": 2, "admin": 3}

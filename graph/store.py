@@ -66,7 +66,9 @@ class GraphStore(Protocol):
         """Write a scan's records and make it current only once all are written."""
         ...
 
-    def query(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    def query(
+        self, cypher: str, params: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
         """Run read-only Cypher; raise ReadOnlyQueryError for a write clause."""
         ...
 

@@ -125,7 +125,9 @@ class Snapshot:
                 yield response
 
     def clouds(self) -> list[str]:
-        return sorted({r.cloud for r in self.responses} | {c.cloud for c in self.coverage})
+        return sorted(
+            {r.cloud for r in self.responses} | {c.cloud for c in self.coverage}
+        )
 
     def not_evaluated(self) -> list[CoverageEntry]:
         return [c for c in self.coverage if c.status != COVERAGE_OK]
@@ -161,7 +163,10 @@ def write_snapshot(snapshot: Snapshot, path: Path) -> None:
         }
         out.write(json.dumps(header) + "\n")
         for response in snapshot.responses:
-            out.write(json.dumps({"record": "response", **asdict(response)}, default=str) + "\n")
+            out.write(
+                json.dumps({"record": "response", **asdict(response)}, default=str)
+                + "\n"
+            )
         for entry in snapshot.coverage:
             out.write(json.dumps({"record": "coverage", **asdict(entry)}) + "\n")
         for source in snapshot.sources:
@@ -190,7 +195,9 @@ def read_snapshot(path: Path) -> Snapshot:
     try:
         lines = _open_text(path).read().splitlines()
     except (OSError, EOFError) as exc:
-        raise SnapshotError(f"{path}: cannot read snapshot ({exc}); the file may be truncated") from exc
+        raise SnapshotError(
+            f"{path}: cannot read snapshot ({exc}); the file may be truncated"
+        ) from exc
     if not lines:
         raise SnapshotError(f"{path}: empty file, expected a toxicpath snapshot")
     records = []
@@ -198,7 +205,9 @@ def read_snapshot(path: Path) -> Snapshot:
         try:
             records.append(json.loads(line))
         except json.JSONDecodeError as exc:
-            raise SnapshotError(f"{path}: line {number} is not valid JSON ({exc.msg})") from exc
+            raise SnapshotError(
+                f"{path}: line {number} is not valid JSON ({exc.msg})"
+            ) from exc
     header = records[0]
     if header.get("record") != "header" or header.get("format") != SNAPSHOT_FORMAT:
         raise SnapshotError(f"{path}: first line is not a {SNAPSHOT_FORMAT} header")

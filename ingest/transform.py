@@ -58,7 +58,9 @@ def _load_cloud_transforms() -> None:
         register_cloud_transform("gcp", transform_gcp)
 
 
-def transform(snapshot: Snapshot, context: TransformContext | None = None) -> GraphRecords:
+def transform(
+    snapshot: Snapshot, context: TransformContext | None = None
+) -> GraphRecords:
     """Parse every cloud's responses in `snapshot` and derive the attack graph."""
     _load_cloud_transforms()
     if context is None:
@@ -67,8 +69,16 @@ def transform(snapshot: Snapshot, context: TransformContext | None = None) -> Gr
         )
     records = GraphRecords()
     records.add_node(
-        "Internet", INTERNET_ID, cloud="none", type="internet", name="Internet",
-        native_type="", account_id="", region="", tags="{}", attrs="{}",
+        "Internet",
+        INTERNET_ID,
+        cloud="none",
+        type="internet",
+        name="Internet",
+        native_type="",
+        account_id="",
+        region="",
+        tags="{}",
+        attrs="{}",
         scan_id=context.scan_id,
     )
     for cloud in snapshot.clouds():

@@ -276,7 +276,9 @@ class PolicyResource:
 
     arn: str
     name: str
-    kind: str  # secret, kms_key, queue, topic, container_registry, table, parameter, ...
+    kind: (
+        str  # secret, kms_key, queue, topic, container_registry, table, parameter, ...
+    )
     account_id: str
     region: str
     policy: PolicyDocument | None = None
@@ -344,6 +346,10 @@ class AwsEstate:
 
     def group(self, account_id: str, name: str) -> Principal | None:
         for principal in self.principals.values():
-            if principal.kind == "group" and principal.account_id == account_id and principal.name == name:
+            if (
+                principal.kind == "group"
+                and principal.account_id == account_id
+                and principal.name == name
+            ):
                 return principal
         return None
