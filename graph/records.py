@@ -67,7 +67,8 @@ class GraphRecords:
         if existing is not None:
             if existing.label != label:
                 raise RecordError(
-                    f"node {node_id!r} added as {label} but already exists as {existing.label}"
+                    f"node {node_id!r} added as {label} but already exists "
+                    f"as {existing.label}"
                 )
             for key, value in props.items():
                 if value is not None:
@@ -104,32 +105,34 @@ class GraphRecords:
         return (e for e in self.edges.values() if e.type == edge_type)
 
     def validate(self) -> None:
-        """Check every record against the model; raise RecordError on the first misfit."""
+        """Check every record against the model.
+
+        Raises RecordError on the first node or edge that does not fit.
+        """
         for node in self.nodes.values():
             allowed = set(NODE_LABELS_BY_NAME[node.label].property_names)
             unknown = set(node.props) - allowed
             if unknown:
                 raise RecordError(
-                    f"node {node.id!r} ({node.label}) has undeclared properties {sorted(unknown)}"
+                    f"node {node.id!r} ({node.label}) has undeclared properties "
+                    f"{sorted(unknown)}"
                 )
         for edge in self.edges.values():
             declared = EDGE_TYPES_BY_NAME[edge.type]
+            described = f"{edge.type} edge {edge.source!r} -> {edge.target!r}"
             for end, node_id in (("source", edge.source), ("target", edge.target)):
                 if node_id not in self.nodes:
-                    raise RecordError(
-                        f"{edge.type} edge {edge.source!r} -> {edge.target!r}: {end} node is missing"
-                    )
+                    raise RecordError(f"{described}: {end} node is missing")
             pair = (self.nodes[edge.source].label, self.nodes[edge.target].label)
             if pair not in declared.endpoints:
                 raise RecordError(
-                    f"{edge.type} edge {edge.source!r} -> {edge.target!r} joins {pair[0]} to "
-                    f"{pair[1]}, which the model does not declare"
+                    f"{described} joins {pair[0]} to {pair[1]}, "
+                    "which the model does not declare"
                 )
             unknown = set(edge.props) - set(declared.property_names)
             if unknown:
                 raise RecordError(
-                    f"{edge.type} edge {edge.source!r} -> {edge.target!r} has undeclared "
-                    f"properties {sorted(unknown)}"
+                    f"{described} has undeclared properties {sorted(unknown)}"
                 )
 
     def summary(self) -> dict[str, int]:
@@ -142,8 +145,11 @@ class GraphRecords:
 
 
 def _merge_edge(existing: Edge, new: Edge) -> None:
-    """Merge `new` into `existing`: evidence and actions are unioned, and the edge
-    stays conditional only if both were conditional (one unconditional route is enough)."""
+    """Merge `new` into `existing`, unioning evidence and actions.
+
+    The merged edge stays conditional only if both were conditional, because one
+    unconditional route is enough for the attack to work.
+    """
     old_evidence = _load_list(existing.props.get("evidence"))
     for item in _load_list(new.props.get("evidence")):
         if item not in old_evidence:

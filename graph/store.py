@@ -50,7 +50,7 @@ class GraphPath:
 
 
 class StoreError(RuntimeError):
-    """The store cannot be opened, read or written; the message says why and what to do."""
+    """The store cannot be opened, read or written; the message says how to fix it."""
 
 
 class ReadOnlyQueryError(ValueError):

@@ -81,9 +81,8 @@ class CoverageEntry:
 
     def __post_init__(self) -> None:
         if self.status not in COVERAGE_STATUSES:
-            raise ValueError(
-                f"coverage status {self.status!r} is not one of {', '.join(COVERAGE_STATUSES)}"
-            )
+            allowed = ", ".join(COVERAGE_STATUSES)
+            raise ValueError(f"coverage status {self.status!r} is not one of {allowed}")
 
 
 @dataclass

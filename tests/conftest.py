@@ -59,9 +59,9 @@ def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     original_getaddrinfo = socket.getaddrinfo
 
     def _check(address: Any) -> None:
-        if isinstance(address, tuple) and address and isinstance(address[0], str):
-            if not _is_loopback(address[0]):
-                raise OutboundConnectionError(f"test tried to connect to {address[0]}")
+        host = address[0] if isinstance(address, tuple) and address else None
+        if isinstance(host, str) and not _is_loopback(host):
+            raise OutboundConnectionError(f"test tried to connect to {host}")
 
     def guarded_connect(self: socket.socket, address: Any) -> None:
         _check(address)
