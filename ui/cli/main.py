@@ -8,11 +8,17 @@ from __future__ import annotations
 
 import typer
 
+from toxicpath.ui.cli import graph_cmd, scan_cmd
+
 app = typer.Typer(
     help="toxicpath: cloud attack-path analysis for AWS, Azure and GCP.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+app.command()(scan_cmd.scan)
+app.command()(scan_cmd.demo)
+app.command()(graph_cmd.query)
 
 
 @app.command()
