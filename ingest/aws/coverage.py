@@ -1,0 +1,125 @@
+"""Coverage of an imported AWS input: which services it holds, which it lacks.
+
+An offline input holds whatever its author collected. Every service present
+gets status "ok"; every service the analysis reads but the input lacks gets
+"not_collected", so reports say what was not evaluated instead of treating a
+missing service as an empty one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from toxicpath.ingest.snapshot import CoverageEntry, RawResponse
+
+# Region name for account-wide services and for files outside region folders.
+GLOBAL_REGION = "global"
+# Region name of coverage entries when the input names no region at all.
+ALL_REGIONS = "all"
+
+# Services whose configuration is account-wide, whatever region folder holds it.
+GLOBAL_SERVICES = frozenset(
+    {"iam", "s3", "s3control", "organizations", "sts", "route53", "cloudfront"}
+)
+
+# Services the AWS analysis reads. Anything else in an input is kept and
+# reported as collected, but no analysis uses it.
+ANALYSED_GLOBAL_SERVICES = ("iam", "s3", "s3control", "organizations")
+ANALYSED_REGIONAL_SERVICES = (
+    "ec2",
+    "elb",
+    "elbv2",
+    "lambda",
+    "rds",
+    "redshift",
+    "es",
+    "opensearch",
+    "secretsmanager",
+    "kms",
+    "sqs",
+    "sns",
+    "ecr",
+    "ecs",
+    "dynamodb",
+    "ssm",
+    "eks",
+)
+
+
+def aws_coverage(responses: list[RawResponse]) -> list[CoverageEntry]:
+    """Return one coverage entry per account, region and service of `responses`."""
+    calls: Counter[tuple[str, str, str]] = Counter()
+    regions_by_account: dict[str, set[str]] = {}
+    for response in responses:
+        if response.cloud != "aws":
+            continue
+        region = _coverage_region(response.service, response.region)
+        calls[(response.account, region, response.service)] += 1
+        regions = regions_by_account.setdefault(response.account, set())
+        if region != GLOBAL_REGION:
+            regions.add(region)
+
+    entries = [
+        CoverageEntry(
+            cloud="aws",
+            account=account,
+            region=region,
+            service=service,
+            status="ok",
+            calls=count,
+        )
+        for (account, region, service), count in sorted(calls.items())
+    ]
+    for account, regions in sorted(regions_by_account.items()):
+        for service in ANALYSED_GLOBAL_SERVICES:
+            if (account, GLOBAL_REGION, service) not in calls:
+                entries.append(
+                    _not_collected(
+                        account,
+                        GLOBAL_REGION,
+                        service,
+                        f"the input holds no {service} responses",
+                    )
+                )
+        if not regions:
+            for service in ANALYSED_REGIONAL_SERVICES:
+                entries.append(
+                    _not_collected(
+                        account,
+                        ALL_REGIONS,
+                        service,
+                        "the input holds no responses from any region",
+                    )
+                )
+            continue
+        for region in sorted(regions):
+            for service in ANALYSED_REGIONAL_SERVICES:
+                if (account, region, service) not in calls:
+                    entries.append(
+                        _not_collected(
+                            account,
+                            region,
+                            service,
+                            f"the input holds no {service} responses for {region}",
+                        )
+                    )
+    return entries
+
+
+def _coverage_region(service: str, region: str) -> str:
+    if service in GLOBAL_SERVICES:
+        return GLOBAL_REGION
+    return region
+
+
+def _not_collected(
+    account: str, region: str, service: str, reason: str
+) -> CoverageEntry:
+    return CoverageEntry(
+        cloud="aws",
+        account=account,
+        region=region,
+        service=service,
+        status="not_collected",
+        reason=reason,
+    )
