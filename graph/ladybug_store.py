@@ -1,0 +1,399 @@
+"""The embedded store: LadybugDB, one database file per store.
+
+A load builds the whole scan in a new database file beside the current one
+with `COPY ... FROM` Arrow tables, and only when every COPY has succeeded does
+it replace the current file with an atomic rename. A failed or interrupted
+load leaves the previous complete scan current. Queries open the file
+read-only, so any number of readers (other processes included) can run while
+a load builds the next file; one load runs at a time, guarded by a lock file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import ladybug
+import pyarrow as pa
+from toxicpath.graph.model import (
+    BOOLEAN,
+    DOUBLE,
+    EDGE_TYPES,
+    INT64,
+    NODE_LABELS,
+    STRING_LIST,
+    EdgeType,
+    NodeLabel,
+    Property,
+)
+from toxicpath.graph.readonly import check_read_only
+from toxicpath.graph.records import Edge, GraphRecords, Node, to_json_text
+from toxicpath.graph.results import (
+    InternalId,
+    adapt_ladybug_value,
+    collect_ladybug_ids,
+)
+from toxicpath.graph.schema import SCAN_META_LABEL, ladybug_ddl
+from toxicpath.graph.store import ScanInfo, StoreError
+
+logger = logging.getLogger(__name__)
+
+_ARROW_TYPES: dict[str, pa.DataType] = {
+    BOOLEAN: pa.bool_(),
+    INT64: pa.int64(),
+    DOUBLE: pa.float64(),
+    STRING_LIST: pa.list_(pa.string()),
+}
+
+# Properties that records may hold as dicts or lists but the model stores as
+# JSON text.
+_JSON_TEXT_PROPERTIES = frozenset({"tags", "attrs", "evidence", "document"})
+
+
+def wal_path(path: Path) -> Path:
+    """Return the write-ahead log LadybugDB keeps beside an open database file."""
+    return path.with_name(path.name + ".wal")
+
+
+class LadybugStore:
+    """A `GraphStore` kept in one LadybugDB file."""
+
+    dialect = "ladybug"
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        self.path = Path(path).expanduser()
+        self.read_only = read_only
+        self._database: ladybug.Database | None = None
+        self._connection: ladybug.Connection | None = None
+
+    # --- reading -----------------------------------------------------------
+
+    def _connect(self) -> ladybug.Connection:
+        if self._connection is not None:
+            return self._connection
+        if not self.path.exists():
+            raise StoreError(
+                f"no graph at {self.path}: the store is empty. Load a scan first "
+                "with `toxicpath scan` or `toxicpath import`, or pass --store with "
+                "the path of an existing graph file"
+            )
+        try:
+            self._database = ladybug.Database(str(self.path), read_only=True)
+            self._connection = ladybug.Connection(self._database)
+        except RuntimeError as error:
+            self._database = None
+            raise StoreError(_open_error_message(self.path, error)) from error
+        return self._connection
+
+    def query(
+        self, cypher: str, params: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """Run read-only Cypher and return rows with nodes, edges and paths adapted."""
+        check_read_only(cypher)
+        rows = self._execute(cypher, params or {})
+        known, missing = collect_ladybug_ids(rows)
+        if missing:
+            known.update(self._lookup_node_ids(missing))
+        return [
+            {key: adapt_ladybug_value(value, known) for key, value in row.items()}
+            for row in rows
+        ]
+
+    def _execute(self, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        connection = self._connect()
+        try:
+            result = connection.execute(cypher, params)
+        except RuntimeError as error:
+            raise StoreError(f"query failed on {self.path}: {error}") from error
+        if isinstance(result, list):
+            raise StoreError("send one statement at a time")
+        columns = result.get_column_names()
+        rows = [dict(zip(columns, values, strict=True)) for values in result.get_all()]
+        result.close()
+        return rows
+
+    def _lookup_node_ids(self, internal_ids: set[InternalId]) -> dict[InternalId, str]:
+        """Find the `id` of nodes known only by internal id (relationship endpoints)."""
+        tables = {
+            int(row["id"]): str(row["name"])
+            for row in self._execute("CALL show_tables() RETURN *", {})
+            if row["type"] == "NODE"
+        }
+        offsets_by_table: dict[int, list[int]] = {}
+        for table, offset in internal_ids:
+            offsets_by_table.setdefault(table, []).append(offset)
+        found: dict[InternalId, str] = {}
+        for table, offsets in offsets_by_table.items():
+            rows = self._execute(
+                f"MATCH (n:{tables[table]}) WHERE offset(ID(n)) IN $offsets "
+                "RETURN offset(ID(n)) AS offset, n.id AS id",
+                {"offsets": offsets},
+            )
+            for row in rows:
+                found[(table, int(row["offset"]))] = str(row["id"])
+        return found
+
+    def current_scan(self) -> ScanInfo | None:
+        """Return the scan in the current file, or None when nothing is loaded."""
+        if not self.path.exists():
+            return None
+        rows = self._execute(
+            f"MATCH (s:{SCAN_META_LABEL}) WHERE s.current = true "
+            "RETURN s.id AS id, s.created_at AS created_at, s.complete AS complete, "
+            "s.kind AS kind, s.sources AS sources, s.counts AS counts",
+            {},
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        return ScanInfo(
+            id=row["id"],
+            created_at=row["created_at"],
+            complete=bool(row["complete"]),
+            kind=row["kind"] or "import",
+            sources=tuple(row["sources"] or ()),
+            counts=json.loads(row["counts"] or "{}"),
+        )
+
+    def close(self) -> None:
+        """Close the read-only handle; the next query opens the current file again."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+        if self._database is not None:
+            self._database.close()
+            self._database = None
+
+    # --- loading -----------------------------------------------------------
+
+    def load(self, records: GraphRecords, scan: ScanInfo) -> None:
+        """Build the scan in a new file and swap it in once every COPY succeeded."""
+        if self.read_only:
+            raise StoreError(
+                f"{self.path} is open read-only; open the store with read_only=False "
+                "to load a scan"
+            )
+        records.validate()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._writer_lock():
+            staging = self.path.with_name(f".{self.path.name}.loading-{os.getpid()}")
+            _remove_database_files(staging)
+            try:
+                counts = _build_database(staging, records, scan)
+            except Exception:
+                _remove_database_files(staging)
+                raise
+            self.close()
+            self._swap_in(staging)
+        logger.info(
+            "loaded scan %s into %s: %d nodes, %d edges",
+            scan.id,
+            self.path,
+            sum(counts.get(label.name, 0) for label in NODE_LABELS),
+            sum(counts.get(edge.name, 0) for edge in EDGE_TYPES),
+        )
+
+    @contextlib.contextmanager
+    def _writer_lock(self) -> Iterator[None]:
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        with lock_path.open("a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as error:
+                raise StoreError(
+                    f"another process is loading a scan into {self.path}; wait for "
+                    f"it to finish (lock file {lock_path})"
+                ) from error
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _swap_in(self, staging: Path) -> None:
+        # The current file is only ever written while it is a staging file, so
+        # a .wal beside it is left over from a crash and belongs to no
+        # committed data; it must go before the new file takes the name,
+        # because LadybugDB refuses to open a file beside another file's log.
+        stale_wal = wal_path(self.path)
+        if stale_wal.exists():
+            logger.warning("removing stale write-ahead log %s", stale_wal)
+            stale_wal.unlink()
+        staging.replace(self.path)
+        directory = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+
+
+def _open_error_message(path: Path, error: RuntimeError) -> str:
+    text = str(error)
+    if "lock" in text.lower():
+        return (
+            f"cannot open {path}: another process holds it for writing ({text}); "
+            "wait for that process to finish"
+        )
+    if wal_path(path).exists():
+        return (
+            f"cannot open {path}: {text}. A write-ahead log {wal_path(path)} is "
+            "beside it; if no process is writing, load the scan again (the load "
+            "removes the log) or move the .wal file away"
+        )
+    return (
+        f"cannot open {path} as a LadybugDB {ladybug.__version__} database: {text}. "
+        "Check the path, or load a scan to create it"
+    )
+
+
+def _remove_database_files(path: Path) -> None:
+    for candidate in (path, wal_path(path)):
+        with contextlib.suppress(FileNotFoundError):
+            candidate.unlink()
+
+
+def _build_database(
+    path: Path, records: GraphRecords, scan: ScanInfo
+) -> dict[str, int]:
+    """Create a database at `path` holding the scan; raise StoreError on any failure."""
+    database = ladybug.Database(str(path))
+    connection = ladybug.Connection(database)
+    try:
+        for statement in ladybug_ddl():
+            connection.execute(statement)
+        counts = _copy_records(connection, records, scan)
+        _write_scan_meta(connection, scan, counts)
+    except RuntimeError as error:
+        raise StoreError(
+            f"loading scan {scan.id} failed; the previous scan stays current: {error}"
+        ) from error
+    finally:
+        connection.close()
+        database.close()
+    return counts
+
+
+def _copy_records(
+    connection: ladybug.Connection, records: GraphRecords, scan: ScanInfo
+) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for label in NODE_LABELS:
+        nodes = list(records.nodes_with_label(label.name))
+        if nodes:
+            table = _node_table(label, nodes, scan.id)
+            _copy(connection, f"COPY {label.name} FROM $rows", table, label.name)
+        counts[label.name] = len(nodes)
+    for edge_type in EDGE_TYPES:
+        by_pair: dict[tuple[str, str], list[Edge]] = {}
+        for edge in records.edges_of_type(edge_type.name):
+            pair = (records.nodes[edge.source].label, records.nodes[edge.target].label)
+            by_pair.setdefault(pair, []).append(edge)
+        for (source, target), edges in sorted(by_pair.items()):
+            table = _edge_table(edge_type, edges, scan.id)
+            options = (
+                f" (from='{source}', to='{target}')"
+                if len(edge_type.endpoints) > 1
+                else ""
+            )
+            _copy(
+                connection,
+                f"COPY {edge_type.name} FROM $rows{options}",
+                table,
+                f"{edge_type.name} ({source} -> {target})",
+            )
+        counts[edge_type.name] = sum(len(edges) for edges in by_pair.values())
+    return counts
+
+
+def _copy(
+    connection: ladybug.Connection, statement: str, table: pa.Table, what: str
+) -> None:
+    logger.debug("COPY %d rows into %s", table.num_rows, what)
+    try:
+        connection.execute(statement, {"rows": table})
+    except RuntimeError as error:
+        raise RuntimeError(f"COPY into {what} failed: {error}") from error
+
+
+def _column_value(prop: Property, value: Any, owner: str) -> Any:
+    if value is None:
+        return None
+    if prop.name in _JSON_TEXT_PROPERTIES and not isinstance(value, str):
+        return to_json_text(value)
+    if prop.type == STRING_LIST:
+        if isinstance(value, str) or not isinstance(value, list | tuple | set):
+            raise StoreError(
+                f"{owner}: property {prop.name} must be a list of strings, got "
+                f"{type(value).__name__}; fix the transform that sets it"
+            )
+        return [str(item) for item in value]
+    return value
+
+
+def _arrow_columns(
+    properties: tuple[Property, ...],
+    rows: list[tuple[str, dict[str, Any]]],
+    scan_id: str,
+) -> dict[str, pa.Array]:
+    columns: dict[str, pa.Array] = {}
+    for prop in properties:
+        if prop.name == "id":
+            continue
+        if prop.name == "scan_id":
+            values: list[Any] = [scan_id] * len(rows)
+        else:
+            values = [
+                _column_value(prop, props.get(prop.name), owner)
+                for owner, props in rows
+            ]
+        arrow_type = _ARROW_TYPES.get(prop.type, pa.string())
+        try:
+            columns[prop.name] = pa.array(values, type=arrow_type)
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
+            raise StoreError(
+                f"property {prop.name} does not fit its declared type {prop.type}: "
+                f"{error}; fix the transform that sets it"
+            ) from error
+    return columns
+
+
+def _node_table(label: NodeLabel, nodes: list[Node], scan_id: str) -> pa.Table:
+    rows = [(f"node {node.id!r} ({label.name})", node.props) for node in nodes]
+    columns = {"id": pa.array([node.id for node in nodes], type=pa.string())}
+    columns.update(_arrow_columns(label.properties, rows, scan_id))
+    return pa.table(columns)
+
+
+def _edge_table(edge_type: EdgeType, edges: list[Edge], scan_id: str) -> pa.Table:
+    rows = [
+        (f"{edge_type.name} edge {edge.source!r} -> {edge.target!r}", edge.props)
+        for edge in edges
+    ]
+    columns = {
+        "from": pa.array([edge.source for edge in edges], type=pa.string()),
+        "to": pa.array([edge.target for edge in edges], type=pa.string()),
+    }
+    columns.update(_arrow_columns(edge_type.properties, rows, scan_id))
+    return pa.table(columns)
+
+
+def _write_scan_meta(
+    connection: ladybug.Connection, scan: ScanInfo, counts: dict[str, int]
+) -> None:
+    connection.execute(
+        f"CREATE (s:{SCAN_META_LABEL} {{id: $id, created_at: $created_at, "
+        "complete: true, current: true, kind: $kind, sources: $sources, "
+        "counts: $counts})",
+        {
+            "id": scan.id,
+            "created_at": scan.created_at,
+            "kind": scan.kind,
+            "sources": list(scan.sources),
+            "counts": json.dumps(counts, sort_keys=True),
+        },
+    )
