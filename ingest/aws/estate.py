@@ -266,6 +266,10 @@ class DbInstance:
     security_group_ids: list[str] = field(default_factory=list)
     tags: dict[str, str] = field(default_factory=dict)
     kind: str = "rds"  # rds, redshift, elasticsearch
+    # Resource policy: the access policy of an Elasticsearch/OpenSearch domain.
+    policy: PolicyDocument | None = None
+    # IAM roles the database can assume (Redshift, RDS feature roles).
+    role_arns: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -316,6 +320,10 @@ class AwsAccount:
     name: str = ""
     account_public_access_block: PublicAccessBlock | None = None
     password_policy: dict[str, Any] | None = None
+    # From the credential report's <root_account> row; None when not read.
+    root_mfa_enabled: bool | None = None
+    root_access_keys_active: bool | None = None
+    root_password_last_used: str = ""
 
 
 @dataclass
