@@ -1,0 +1,5 @@
+MATCH (b:Resource)
+WHERE b.type = 'object_storage'
+  AND (b.public = true
+       OR EXISTS { MATCH (anon:Identity)-[:CAN_ACCESS]->(b) WHERE anon.type = 'anonymous' })
+RETURN b.id AS resource_id, b.name AS resource_name, b.sensitivity AS sensitivity

@@ -1,0 +1,4 @@
+MATCH p = (i:Internet)-[:EXPOSED_TO]->(x:Identity)-[a:CAN_ACCESS]->(r:Resource)
+WHERE a.level IN ['write', 'admin']
+RETURN r.id AS resource_id, r.name AS resource_name, x.id AS principal_id,
+       a.level AS access_level, p AS path
