@@ -1,0 +1,475 @@
+"""AWS's policy evaluation logic over compiled policies.
+
+The order follows the IAM User Guide's "Policy evaluation logic" and
+"Cross-account policy evaluation logic" pages:
+
+1. An explicit Deny in any applicable policy (identity, resource,
+   permissions boundary, SCP) decides the request.
+2. SCPs: every level of the OU path, from the root down to the account,
+   must allow. SCPs do not apply to service-linked roles; the caller leaves
+   `scp_levels` empty for principals of the management account.
+3. Within one account, an identity-policy Allow or a resource-policy Allow
+   grants. A resource policy that names the account delegates to identity
+   policies and grants nothing by itself. A permissions boundary must allow
+   what identity policies grant, and what a resource policy grants to a role
+   ARN; its implicit deny does not limit a resource-policy grant that names
+   an IAM user or a role session.
+4. Across accounts, the identity policy in the principal's account and the
+   resource policy in the resource's account must both allow.
+
+Every answer is three-valued: a condition the snapshot cannot decide keeps
+an Allow as conditional, and a Deny with such a condition leaves the result
+allowed but conditional rather than denied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from toxicpath.analysis.aws.policy.compiled import CompiledPolicy, CompiledStatement
+from toxicpath.analysis.aws.policy.context_keys import arn_account
+from toxicpath.analysis.aws.policy.model import (
+    Decision,
+    EvaluationResult,
+    RequestContext,
+    StatementRef,
+    UndecidedCondition,
+)
+from toxicpath.analysis.aws.policy.patterns import ActionUniverse, action_universe
+from toxicpath.analysis.aws.policy.principals import (
+    ACCOUNT,
+    DIRECT,
+    SESSION,
+    PrincipalRef,
+    match_principal,
+    parse_principal,
+)
+from toxicpath.analysis.aws.policy.tristate import Tri, tri_and, tri_or
+
+SERVICE_LINKED_ROLE_PATH = ":role/aws-service-role/"
+
+
+@dataclass
+class PrincipalPolicySet:
+    """Every policy that governs one principal's requests.
+
+    `scp_levels` holds one list per level of the principal's OU path, from
+    the organization root down to the account, each list being the SCPs
+    attached at that level. Leave it empty for the management account or
+    an account outside an organization.
+    """
+
+    identity_policies: list[CompiledPolicy] = field(default_factory=list)
+    boundary: CompiledPolicy | None = None
+    scp_levels: list[list[CompiledPolicy]] = field(default_factory=list)
+
+
+@dataclass
+class _Hits:
+    """Statements of one kind that apply to one action."""
+
+    certain: list[StatementRef] = field(default_factory=list)
+    maybe: list[tuple[StatementRef, tuple[UndecidedCondition, ...]]] = field(
+        default_factory=list
+    )
+
+    def add(self, ref: StatementRef, undecided: tuple[UndecidedCondition, ...]) -> None:
+        if undecided:
+            self.maybe.append((ref, undecided))
+        else:
+            self.certain.append(ref)
+
+    @property
+    def tri(self) -> Tri:
+        if self.certain:
+            return Tri.TRUE
+        if self.maybe:
+            return Tri.MAYBE
+        return Tri.FALSE
+
+    def undecided(self) -> list[UndecidedCondition]:
+        return [condition for _, conditions in self.maybe for condition in conditions]
+
+    def refs(self) -> list[StatementRef]:
+        return self.certain + [ref for ref, _ in self.maybe]
+
+
+@dataclass
+class _ActionHits:
+    identity_allow: _Hits = field(default_factory=_Hits)
+    boundary_allow: _Hits = field(default_factory=_Hits)
+    resource_direct: _Hits = field(default_factory=_Hits)
+    resource_exempt: _Hits = field(default_factory=_Hits)
+    resource_account: _Hits = field(default_factory=_Hits)
+    scp_allow: dict[int, _Hits] = field(default_factory=dict)
+    deny: _Hits = field(default_factory=_Hits)
+
+
+@dataclass(frozen=True)
+class _Request:
+    resource: str
+    context: RequestContext
+    resource_account: str | None
+
+
+def _applicable(
+    policy: CompiledPolicy,
+    universe: ActionUniverse,
+    request: _Request,
+    *,
+    principal: PrincipalRef | None = None,
+) -> Iterable[
+    tuple[CompiledStatement, frozenset[str], tuple[UndecidedCondition, ...], str]
+]:
+    """Yield (statement, matched actions, undecided, principal match kind)."""
+    for statement in policy.statements:
+        match_kind = DIRECT
+        if principal is not None:
+            if statement.principal is None:
+                continue
+            found = match_principal(statement.principal, principal)
+            if found is None:
+                continue
+            match_kind = found
+        matched = statement.actions.matching(universe)
+        if statement.not_action:
+            matched = universe.all_lowered - matched
+        if not matched:
+            continue
+        applies, undecided = statement.applies_to(
+            resource=request.resource,
+            context=request.context,
+            resource_account=request.resource_account,
+        )
+        if applies:
+            yield statement, matched, undecided, match_kind
+
+
+def _collect(
+    principal_policies: PrincipalPolicySet,
+    universe: ActionUniverse,
+    *,
+    resource: str,
+    context: RequestContext,
+    resource_policy: CompiledPolicy | None,
+    resource_account: str | None,
+) -> dict[str, _ActionHits]:
+    hits: dict[str, _ActionHits] = {}
+
+    def slot(action: str) -> _ActionHits:
+        found = hits.get(action)
+        if found is None:
+            found = hits[action] = _ActionHits()
+        return found
+
+    common = _Request(
+        resource=resource, context=context, resource_account=resource_account
+    )
+    for policy in principal_policies.identity_policies:
+        for statement, matched, undecided, _ in _applicable(policy, universe, common):
+            for action in matched:
+                target = slot(action)
+                bucket = target.identity_allow if statement.is_allow else target.deny
+                bucket.add(statement.ref, undecided)
+
+    if principal_policies.boundary is not None:
+        for statement, matched, undecided, _ in _applicable(
+            principal_policies.boundary, universe, common
+        ):
+            for action in matched:
+                target = slot(action)
+                bucket = target.boundary_allow if statement.is_allow else target.deny
+                bucket.add(statement.ref, undecided)
+
+    if _scps_apply(principal_policies, context):
+        for level, policies in enumerate(principal_policies.scp_levels):
+            for policy in policies:
+                for statement, matched, undecided, _ in _applicable(
+                    policy, universe, common
+                ):
+                    for action in matched:
+                        target = slot(action)
+                        if statement.is_allow:
+                            target.scp_allow.setdefault(level, _Hits()).add(
+                                statement.ref, undecided
+                            )
+                        else:
+                            target.deny.add(statement.ref, undecided)
+
+    if resource_policy is not None:
+        principal = parse_principal(context.principal_arn)
+        if principal.account is None and principal.kind == "aws":
+            principal = PrincipalRef(
+                kind=principal.kind,
+                value=principal.value,
+                account=context.principal_account,
+            )
+        for statement, matched, undecided, kind in _applicable(
+            resource_policy, universe, common, principal=principal
+        ):
+            for action in matched:
+                target = slot(action)
+                if not statement.is_allow:
+                    target.deny.add(statement.ref, undecided)
+                elif kind == ACCOUNT:
+                    target.resource_account.add(statement.ref, undecided)
+                elif kind == SESSION or (kind == DIRECT and _is_user(principal)):
+                    target.resource_exempt.add(statement.ref, undecided)
+                else:
+                    target.resource_direct.add(statement.ref, undecided)
+    return hits
+
+
+def _is_user(principal: PrincipalRef) -> bool:
+    return principal.kind == "aws" and ":user/" in principal.value
+
+
+def _scps_apply(
+    principal_policies: PrincipalPolicySet, context: RequestContext
+) -> bool:
+    if not principal_policies.scp_levels:
+        return False
+    return SERVICE_LINKED_ROLE_PATH not in context.principal_arn
+
+
+def _combine(
+    hits: _ActionHits | None,
+    *,
+    principal_policies: PrincipalPolicySet,
+    context: RequestContext,
+    resource_policy: CompiledPolicy | None,
+    resource_account: str | None,
+    resource_policy_required: bool,
+) -> EvaluationResult:
+    if hits is None:
+        return EvaluationResult(decision=Decision.IMPLICIT_DENY)
+    if hits.deny.certain:
+        return EvaluationResult(
+            decision=Decision.EXPLICIT_DENY, denied_by=tuple(hits.deny.certain)
+        )
+
+    undecided: list[UndecidedCondition] = []
+
+    def term(bucket: _Hits) -> Tri:
+        value = bucket.tri
+        if value is Tri.MAYBE:
+            undecided.extend(bucket.undecided())
+        return value
+
+    identity = term(hits.identity_allow)
+    boundary = Tri.TRUE
+    if principal_policies.boundary is not None:
+        boundary = term(hits.boundary_allow)
+    scp = Tri.TRUE
+    if _scps_apply(principal_policies, context):
+        scp = tri_and(
+            term(hits.scp_allow.get(level, _Hits()))
+            for level in range(len(principal_policies.scp_levels))
+        )
+    direct = term(hits.resource_direct)
+    exempt = term(hits.resource_exempt)
+    via_account = term(hits.resource_account)
+
+    same_account = (
+        resource_account is None or resource_account == context.principal_account
+    )
+    if resource_policy is None:
+        grant = (
+            Tri.FALSE
+            if resource_policy_required or not same_account
+            else tri_and((identity, boundary))
+        )
+    elif not same_account:
+        grant = tri_and((identity, boundary, tri_or((direct, exempt, via_account))))
+    elif resource_policy_required:
+        grant = tri_or(
+            (
+                exempt,
+                tri_and((direct, boundary)),
+                tri_and((identity, boundary, via_account)),
+            )
+        )
+    else:
+        grant = tri_or(
+            (tri_and((identity, boundary)), exempt, tri_and((direct, boundary)))
+        )
+    allow = tri_and((grant, scp))
+
+    if allow is Tri.FALSE:
+        return EvaluationResult(decision=Decision.IMPLICIT_DENY)
+
+    deny_possible = bool(hits.deny.maybe)
+    if deny_possible:
+        undecided.extend(hits.deny.undecided())
+    granting = (
+        hits.identity_allow.refs()
+        + hits.resource_exempt.refs()
+        + hits.resource_direct.refs()
+        + hits.resource_account.refs()
+    )
+    return EvaluationResult(
+        decision=Decision.ALLOW,
+        conditional=allow is Tri.MAYBE or deny_possible,
+        allowed_by=tuple(dict.fromkeys(granting)),
+        denied_by=tuple(ref for ref, _ in hits.deny.maybe),
+        undecided=tuple(dict.fromkeys(undecided)),
+    )
+
+
+def _resource_account(resource: str, resource_account: str | None) -> str | None:
+    if resource_account is not None:
+        return resource_account
+    return arn_account(resource)
+
+
+def allowed_actions(
+    principal_policies: PrincipalPolicySet,
+    *,
+    resource: str,
+    candidate_actions: Iterable[str],
+    context: RequestContext,
+    resource_policy: CompiledPolicy | None = None,
+    resource_account: str | None = None,
+    resource_policy_required: bool = False,
+) -> dict[str, EvaluationResult]:
+    """Evaluate many actions on one resource for one principal.
+
+    Each statement's Resource and Condition are tested once per call, and
+    each action pattern is matched against the candidate set once per
+    process, so the cost grows with statements rather than with
+    statements times actions. Returns a result for every candidate action,
+    keyed as given.
+    """
+    universe = action_universe(candidate_actions)
+    account = _resource_account(resource, resource_account)
+    hits = _collect(
+        principal_policies,
+        universe,
+        resource=resource,
+        context=context,
+        resource_policy=resource_policy,
+        resource_account=account,
+    )
+    results: dict[str, EvaluationResult] = {}
+    for lowered, original in universe.original.items():
+        results[original] = _combine(
+            hits.get(lowered),
+            principal_policies=principal_policies,
+            context=context,
+            resource_policy=resource_policy,
+            resource_account=account,
+            resource_policy_required=resource_policy_required,
+        )
+    return results
+
+
+def evaluate(
+    *,
+    action: str,
+    resource: str,
+    context: RequestContext,
+    principal_policies: PrincipalPolicySet,
+    resource_policy: CompiledPolicy | None = None,
+    resource_account: str | None = None,
+    resource_policy_required: bool = False,
+) -> EvaluationResult:
+    """Decide one request the way AWS would, as far as the snapshot allows.
+
+    `resource_account` defaults to the account in the resource ARN; pass it
+    for ARNs without one (S3). Set `resource_policy_required` for resources
+    whose policy must allow even within the account, such as KMS key
+    policies and role trust policies.
+    """
+    return allowed_actions(
+        principal_policies,
+        resource=resource,
+        candidate_actions=(action,),
+        context=context,
+        resource_policy=resource_policy,
+        resource_account=resource_account,
+        resource_policy_required=resource_policy_required,
+    )[action]
+
+
+def resource_policy_grants(
+    policy: CompiledPolicy,
+    *,
+    action: str,
+    resource: str,
+    principal: str,
+    principal_type: str | None = None,
+    context: RequestContext | None = None,
+) -> EvaluationResult:
+    """Evaluate a resource or trust policy on its own for one principal.
+
+    `principal` is an ARN, an account id, a service principal
+    (`lambda.amazonaws.com`), a federated provider, or `*` for anonymous.
+    The result is ALLOW when an Allow statement names the principal and no
+    certain Deny does; `via_account` is set when every grant names the
+    principal's account rather than the principal, so the principal's own
+    identity policies must allow as well.
+    """
+    ref = parse_principal(principal, principal_type=principal_type)
+    if context is None:
+        context = RequestContext(
+            principal_arn=ref.value if ref.kind in ("aws", "anonymous") else principal,
+            principal_account=ref.account or "",
+        )
+    universe = action_universe((action,))
+    lowered = universe.lowered[0]
+    allow = _Hits()
+    account_only = True
+    deny = _Hits()
+    request = _Request(
+        resource=resource,
+        context=context,
+        resource_account=_resource_account(resource, None),
+    )
+    for statement, matched, undecided, kind in _applicable(
+        policy, universe, request, principal=ref
+    ):
+        if lowered not in matched:
+            continue
+        if statement.is_allow:
+            allow.add(statement.ref, undecided)
+            if kind != ACCOUNT:
+                account_only = False
+        else:
+            deny.add(statement.ref, undecided)
+    if deny.certain:
+        return EvaluationResult(
+            decision=Decision.EXPLICIT_DENY, denied_by=tuple(deny.certain)
+        )
+    if allow.tri is Tri.FALSE:
+        return EvaluationResult(decision=Decision.IMPLICIT_DENY)
+    undecided_all = allow.undecided() if allow.tri is Tri.MAYBE else []
+    undecided_all += deny.undecided()
+    return EvaluationResult(
+        decision=Decision.ALLOW,
+        conditional=allow.tri is Tri.MAYBE or bool(deny.maybe),
+        allowed_by=tuple(allow.refs()),
+        denied_by=tuple(ref for ref, _ in deny.maybe),
+        undecided=tuple(dict.fromkeys(undecided_all)),
+        via_account=account_only,
+    )
+
+
+def principal_matches(
+    policy: CompiledPolicy,
+    statement_index: int,
+    principal: str,
+    *,
+    principal_type: str | None = None,
+) -> str | None:
+    """Return how a statement's Principal element names `principal`.
+
+    The result is `direct`, `session`, `account`, `any`, or None when the
+    statement does not name the principal (or has no Principal element).
+    """
+    statement = policy.statements[statement_index]
+    if statement.principal is None:
+        return None
+    return match_principal(
+        statement.principal, parse_principal(principal, principal_type=principal_type)
+    )
