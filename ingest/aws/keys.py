@@ -142,6 +142,7 @@ PARAMETER_NAMES: dict[tuple[str, str], tuple[str, ...]] = {
     ("organizations", "list-organizational-units-for-parent"): ("ParentId",),
     ("organizations", "list-children"): ("ParentId", "ChildType"),
     ("organizations", "list-parents"): ("ChildId",),
+    ("organizations", "list-policies"): ("Filter",),
     ("organizations", "describe-policy"): ("PolicyId",),
     ("organizations", "list-targets-for-policy"): ("PolicyId",),
     ("organizations", "list-policies-for-target"): ("TargetId", "Filter"),

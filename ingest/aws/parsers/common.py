@@ -1,0 +1,246 @@
+"""Shared helpers of the AWS response parsers: lookup, typed fields, policies.
+
+Optional fields may be missing or null. A field of the wrong type raises
+InputError naming the response, the field and the fix, because guessing
+would give a wrong graph without a word.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import unquote
+
+from toxicpath.ingest.aws.accounts import account_of_arn
+from toxicpath.ingest.aws.estate import AwsEstate
+from toxicpath.ingest.errors import InputError
+from toxicpath.ingest.snapshot import RawResponse, Snapshot
+
+_FIX = "collect or export this call again with the AWS CLI or boto3, unchanged"
+
+
+class ResponseIndex:
+    """The AWS responses of a snapshot, grouped by (service, operation)."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self._by_call: dict[tuple[str, str], list[RawResponse]] = defaultdict(list)
+        self.accounts: list[str] = []
+        seen: set[str] = set()
+        for response in snapshot.responses:
+            if response.cloud != "aws":
+                continue
+            self._by_call[(response.service, response.operation)].append(response)
+            if response.account not in seen:
+                seen.add(response.account)
+                self.accounts.append(response.account)
+
+    def get(self, service: str, operation: str) -> list[RawResponse]:
+        return self._by_call.get((service, operation), [])
+
+    def by_param(
+        self, service: str, operation: str, param: str
+    ) -> dict[tuple[str, str, str], RawResponse]:
+        """Map (account, region, parameter value) to the response of that call."""
+        found: dict[tuple[str, str, str], RawResponse] = {}
+        for response in self.get(service, operation):
+            value = response.params.get(param)
+            if value is not None:
+                found[(response.account, response.region, value)] = response
+        return found
+
+    def by_param_any_region(
+        self, service: str, operation: str, param: str
+    ) -> dict[tuple[str, str], RawResponse]:
+        """Map (account, parameter value) to the response, for global services."""
+        found: dict[tuple[str, str], RawResponse] = {}
+        for response in self.get(service, operation):
+            value = response.params.get(param)
+            if value is not None:
+                found[(response.account, value)] = response
+        return found
+
+
+def describe(response: RawResponse) -> str:
+    """Name a response the way an error message shows it."""
+    params = ", ".join(f"{key}={value}" for key, value in response.params.items())
+    call = f"{response.service} {response.operation}"
+    if params:
+        call += f" ({params})"
+    return f"{call} response of account {response.account} in {response.region}"
+
+
+def wrong_type(
+    response: RawResponse, field: str, value: Any, expected: str
+) -> InputError:
+    return InputError(
+        describe(response),
+        f"field {field} is a {type(value).__name__}, expected {expected}; {_FIX}",
+    )
+
+
+def body_of(response: RawResponse) -> dict[str, Any]:
+    if not isinstance(response.body, dict):
+        raise wrong_type(response, "(body)", response.body, "a JSON object")
+    return response.body
+
+
+def items(
+    response: RawResponse, container: dict[str, Any], key: str
+) -> list[dict[str, Any]]:
+    """Return the list of objects at `key`; a missing key or null is empty."""
+    value = container.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise wrong_type(response, key, value, "a list")
+    for item in value:
+        if not isinstance(item, dict):
+            raise wrong_type(response, f"{key}[]", item, "an object")
+    return value
+
+
+def strings(response: RawResponse, container: dict[str, Any], key: str) -> list[str]:
+    """Return the list of strings at `key`; a missing key or null is empty."""
+    value = container.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise wrong_type(response, key, value, "a list of strings")
+    for item in value:
+        if not isinstance(item, str):
+            raise wrong_type(response, f"{key}[]", item, "a string")
+    return value
+
+
+def mapping(
+    response: RawResponse, container: dict[str, Any], key: str
+) -> dict[str, Any]:
+    """Return the object at `key`; a missing key or null is an empty object."""
+    value = container.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise wrong_type(response, key, value, "an object")
+    return value
+
+
+def text(response: RawResponse, container: dict[str, Any], key: str) -> str:
+    """Return the string at `key`, or "" when missing; timestamps become text."""
+    value = container.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise wrong_type(response, key, value, "a string")
+    return str(value)
+
+
+def required_text(response: RawResponse, container: dict[str, Any], key: str) -> str:
+    value = container.get(key)
+    if not isinstance(value, str) or not value:
+        raise InputError(
+            describe(response),
+            f"required field {key} is missing or not a non-empty string; {_FIX}",
+        )
+    return value
+
+
+def flag(response: RawResponse, container: dict[str, Any], key: str) -> bool | None:
+    """Return a boolean field; the strings "true"/"false" count, missing is None."""
+    value = container.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise wrong_type(response, key, value, "a boolean")
+
+
+def integer(response: RawResponse, container: dict[str, Any], key: str) -> int | None:
+    value = container.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise wrong_type(response, key, value, "an integer")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.lstrip("-").isdigit():
+        return int(value)
+    raise wrong_type(response, key, value, "an integer")
+
+
+def tags_of(
+    response: RawResponse, container: dict[str, Any], key: str
+) -> dict[str, str]:
+    """Read tags in either AWS shape: [{"Key", "Value"}] or {"key": "value"}."""
+    value = container.get(key)
+    if value is None:
+        return {}
+    if isinstance(value, dict):
+        return {str(name): str(tag) for name, tag in value.items()}
+    if not isinstance(value, list):
+        raise wrong_type(response, key, value, "a list of tags")
+    tags: dict[str, str] = {}
+    for tag in value:
+        if not isinstance(tag, dict):
+            raise wrong_type(response, f"{key}[]", tag, "a tag object")
+        name = tag.get("Key", tag.get("key"))
+        if name is not None:
+            tags[str(name)] = str(tag.get("Value", tag.get("value", "")))
+    return tags
+
+
+def policy_document(
+    response: RawResponse, value: Any, field: str
+) -> dict[str, Any] | None:
+    """Return a policy document as a dict.
+
+    Policies arrive as objects (AWS CLI output), as JSON strings (S3, SQS,
+    SNS, Lambda, KMS) or as URL-encoded JSON strings (raw IAM API output).
+    An empty string or null means no policy.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, dict):
+        return value
+    if not isinstance(value, str):
+        raise wrong_type(response, field, value, "a policy document")
+    for candidate in (value, unquote(value)):
+        try:
+            document = json.loads(candidate)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(document, dict):
+            return document
+    raise InputError(
+        describe(response),
+        f"field {field} is not a JSON policy document; {_FIX}",
+    )
+
+
+def account_of(arn: str, fallback: str) -> str:
+    """Return the account of `arn`, or `fallback` when the ARN names none."""
+    return account_of_arn(arn) or fallback
+
+
+def responses_with_body(
+    index: ResponseIndex, service: str, operation: str
+) -> Iterator[tuple[RawResponse, dict[str, Any]]]:
+    for response in index.get(service, operation):
+        yield response, body_of(response)
+
+
+def real_region(region: str) -> str:
+    """Return `region`, or "" for the placeholder of files outside region folders."""
+    return "" if region == "global" else region
+
+
+def ensure_accounts(index: ResponseIndex, estate: AwsEstate) -> None:
+    from toxicpath.ingest.aws.estate import AwsAccount
+
+    for account in index.accounts:
+        estate.accounts.setdefault(account, AwsAccount(id=account))
