@@ -1,0 +1,1 @@
+"""AWS network reachability: network nodes, ports, routes, NACLs, security groups."""
