@@ -75,30 +75,29 @@ def _redact_value(value: Any) -> Any:
 def _redact_dict(mapping: dict[str, Any]) -> dict[str, Any]:
     changed: dict[str, Any] = {}
     for key, item in mapping.items():
-        if key in _SECRET_KEYS and item not in (None, "", REDACTED):
-            changed[key] = REDACTED
-        elif key == "Environment" and isinstance(item, dict):
-            new_item = _redact_lambda_environment(item)
-            if new_item is not item:
-                changed[key] = new_item
-        elif key in _VARIABLE_MAP_KEYS and isinstance(item, dict):
-            new_item = _redact_map_values(item)
-            if new_item is not item:
-                changed[key] = new_item
-        elif key in ("environment", "environmentVariables") and isinstance(item, list):
-            new_item = _redact_name_value_list(item)
-            if new_item is not item:
-                changed[key] = new_item
-        elif key == "Code" and isinstance(item, dict) and "Location" in item:
-            if item["Location"] != REDACTED:
-                changed[key] = {**item, "Location": REDACTED}
-        else:
-            new_item = _redact_value(item)
-            if new_item is not item:
-                changed[key] = new_item
+        new_item = _redact_entry(key, item)
+        if new_item is not item:
+            changed[key] = new_item
     if not changed:
         return mapping
     return {**mapping, **changed}
+
+
+def _redact_entry(key: str, item: Any) -> Any:
+    """Return the redacted value of `mapping[key]`, or `item` itself if clean."""
+    if key in _SECRET_KEYS:
+        return item if item in (None, "", REDACTED) else REDACTED
+    if key == "Environment" and isinstance(item, dict):
+        return _redact_lambda_environment(item)
+    if key in _VARIABLE_MAP_KEYS and isinstance(item, dict):
+        return _redact_map_values(item)
+    if key in ("environment", "environmentVariables") and isinstance(item, list):
+        return _redact_name_value_list(item)
+    if key == "Code" and isinstance(item, dict) and "Location" in item:
+        if item["Location"] == REDACTED:
+            return item
+        return {**item, "Location": REDACTED}
+    return _redact_value(item)
 
 
 def _redact_list(items: list[Any]) -> list[Any]:
@@ -114,11 +113,13 @@ def _redact_list(items: list[Any]) -> list[Any]:
 
 def _redact_lambda_environment(environment: dict[str, Any]) -> dict[str, Any]:
     variables = environment.get("Variables")
-    if isinstance(variables, dict):
-        new_variables = _redact_map_values(variables)
-        if new_variables is not variables:
-            environment = {**environment, "Variables": new_variables}
-    return _redact_dict(environment) if "Variables" not in environment else environment
+    redacted = _redact_dict(environment)
+    if not isinstance(variables, dict):
+        return redacted
+    new_variables = _redact_map_values(variables)
+    if new_variables is variables:
+        return redacted
+    return {**redacted, "Variables": new_variables}
 
 
 def _redact_map_values(variables: dict[str, Any]) -> dict[str, Any]:

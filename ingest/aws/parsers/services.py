@@ -164,7 +164,6 @@ def _queue_arn(url: str, region: str, account: str) -> str:
 
 
 def _parse_queues(index: ResponseIndex, estate: AwsEstate) -> None:
-    by_url: dict[tuple[str, str, str], PolicyResource] = {}
     for response, body in responses_with_body(index, "sqs", "list-queues"):
         for url in strings(response, body, "QueueUrls"):
             queue = _add(
@@ -175,18 +174,16 @@ def _parse_queues(index: ResponseIndex, estate: AwsEstate) -> None:
                 kind="queue",
             )
             queue.attributes["url"] = url
-            by_url[(response.account, response.region, url)] = queue
     for response, body in responses_with_body(index, "sqs", "get-queue-attributes"):
         attributes = mapping(response, body, "Attributes")
         url = response.params.get("QueueUrl", "")
         arn = text(response, attributes, "QueueArn") or _queue_arn(
             url, response.region, response.account
         )
-        queue = by_url.get((response.account, response.region, url))
-        if queue is None or queue.arn != arn:
-            queue = _add(
-                estate, response, arn=arn, name=arn.rsplit(":", 1)[-1], kind="queue"
-            )
+        queue = _add(
+            estate, response, arn=arn, name=arn.rsplit(":", 1)[-1], kind="queue"
+        )
+        queue.attributes.setdefault("url", url)
         queue.policy = policy_document(response, attributes.get("Policy"), "Policy")
         kms_key = text(response, attributes, "KmsMasterKeyId")
         queue.kms_key_arn = kms_key or None
