@@ -4,19 +4,19 @@
 rules folder (the packaged `queries/rules/` by default), validates the
 metadata, checks that ids are unique and match the file names, that every
 compliance control exists in the compliance catalog, and that the query
-keeps to the portable Cypher subset that a plain text check can police.
+passes `toxicpath.graph.dialect.check_portable` and renders for both engines.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
+from toxicpath.graph.dialect import DIALECTS, TemplateError, check_portable, render
 from toxicpath.queries.metadata import RuleMetadata
 
 logger = logging.getLogger(__name__)
@@ -49,84 +49,6 @@ class Rule:
         return self.metadata.title
 
 
-# Constructs that behave differently on LadybugDB and Neo4j but that both
-# engines accept, so neither engine nor Neo4j's linter rejects them. A plain
-# text check is the only guard.
-_NON_PORTABLE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (
-        re.compile(r"\(\s*\w*\s*:\s*\w+\s*:\s*\w+"),
-        "`(:A:B)` means AND on Neo4j but OR on LadybugDB; use one label",
-    ),
-    (
-        re.compile(r"\bsubstring\s*\(", re.IGNORECASE),
-        "`substring` is 0-based on Neo4j and 1-based on LadybugDB",
-    ),
-    (
-        re.compile(r"\bCALL\s*\{", re.IGNORECASE),
-        "`CALL { }` subqueries do not run on LadybugDB",
-    ),
-    (
-        re.compile(r"\[\s*\w+\s+IN\s+[^\]]*\|", re.IGNORECASE),
-        "list comprehensions do not run on LadybugDB",
-    ),
-    (
-        re.compile(r"\b(label|type|labels)\s*\(", re.IGNORECASE),
-        "label and type functions differ per engine; match on the pattern instead",
-    ),
-)
-
-_VARIABLE_LENGTH = re.compile(r"\[[^\]]*?\*(?P<range>[^\]]*)\]")
-_BOUNDED_RANGE = re.compile(r"\s*\d+\s*(\.\.\s*\d+\s*)?")
-_RETURN_CLAUSE = re.compile(
-    r"\bRETURN\b(?P<body>.*?)(\bORDER\s+BY\b|\bLIMIT\b|\bSKIP\b|\bUNION\b|$)",
-    re.IGNORECASE | re.DOTALL,
-)
-
-
-def portability_problems(cypher: str) -> list[str]:
-    """Return why `cypher` falls outside the portable subset (empty when it fits)."""
-    text = _strip_comments(cypher)
-    problems = [
-        message for pattern, message in _NON_PORTABLE_PATTERNS if pattern.search(text)
-    ]
-    for match in _VARIABLE_LENGTH.finditer(text):
-        if not _BOUNDED_RANGE.fullmatch(match.group("range")):
-            problems.append(
-                f"variable-length relationship *{match.group('range').strip()} needs "
-                "an explicit upper bound, as in *1..4"
-            )
-    for match in _RETURN_CLAUSE.finditer(text):
-        for column in _split_top_level(match.group("body")):
-            if column.strip() and not re.search(
-                r"\bAS\s+\w+\s*$", column.strip(), re.IGNORECASE
-            ):
-                problems.append(f"returned column {column.strip()!r} has no alias")
-    return problems
-
-
-def _strip_comments(cypher: str) -> str:
-    return "\n".join(line.split("//", 1)[0] for line in cypher.splitlines())
-
-
-def _split_top_level(body: str) -> list[str]:
-    """Split a RETURN body on commas that are outside brackets."""
-    parts: list[str] = []
-    depth = 0
-    current: list[str] = []
-    for char in body:
-        if char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        if char == "," and depth == 0:
-            parts.append("".join(current))
-            current = []
-            continue
-        current.append(char)
-    parts.append("".join(current))
-    return parts
-
-
 def load_rule(
     cypher_path: Path, *, known_controls: dict[str, set[str]] | None = None
 ) -> Rule:
@@ -150,7 +72,9 @@ def load_rule(
             f"{cypher_path.stem!r}; rename one so they match"
         )
     cypher = cypher_path.read_text(encoding="utf-8").strip()
-    problems = portability_problems(cypher)
+    problems = check_portable(cypher)
+    if not problems:
+        problems = _render_problems(cypher)
     if problems:
         raise RuleLoadError(
             f"{cypher_path}: not portable Cypher: {'; '.join(problems)}"
@@ -162,6 +86,16 @@ def load_rule(
     if known_controls is not None:
         _check_controls(meta_path, metadata, known_controls)
     return Rule(metadata=metadata, cypher=cypher, path=cypher_path)
+
+
+def _render_problems(cypher: str) -> list[str]:
+    problems = []
+    for dialect in DIALECTS:
+        try:
+            render(cypher, dialect)
+        except TemplateError as error:
+            problems.append(f"{dialect}: {error}")
+    return problems
 
 
 def _check_controls(

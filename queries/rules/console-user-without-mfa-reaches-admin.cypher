@@ -1,4 +1,4 @@
-MATCH p = (u:Identity)-[:CAN_ASSUME|CAN_ESCALATE*1..4]->(adm:Identity)
+MATCH {{trail p = (u:Identity)-[:CAN_ASSUME|CAN_ESCALATE*1..4]->(adm:Identity)}}
 WHERE u.type = 'user'
   AND u.console_access = true
   AND u.mfa_enabled = false

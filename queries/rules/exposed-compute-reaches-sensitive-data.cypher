@@ -1,4 +1,4 @@
-MATCH p = (i:Internet)-[:EXPOSED_TO]->(c:Resource)-[:RUNS_AS]->(x:Identity)-[:CAN_ASSUME|CAN_ESCALATE*0..4]->(y:Identity)-[a:CAN_ACCESS]->(d:Resource)
+MATCH {{trail p = (i:Internet)-[:EXPOSED_TO]->(c:Resource)-[:RUNS_AS]->(x:Identity)-[:CAN_ASSUME|CAN_ESCALATE*0..4]->(y:Identity)-[a:CAN_ACCESS]->(d:Resource)}}
 WHERE c.type IN ['virtual_machine', 'function', 'container_service', 'kubernetes_cluster']
   AND d.sensitivity IN ['high', 'critical']
 RETURN d.id AS resource_id, d.name AS resource_name, c.id AS workload_id,

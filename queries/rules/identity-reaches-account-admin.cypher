@@ -1,4 +1,4 @@
-MATCH p = (x:Identity)-[:CAN_ASSUME|CAN_ESCALATE*1..4]->(adm:Identity)
+MATCH {{trail p = (x:Identity)-[:CAN_ASSUME|CAN_ESCALATE*1..4]->(adm:Identity)}}
 WHERE adm.type = 'account_admin'
   AND x.type IN ['user', 'role', 'group', 'service_account', 'managed_identity', 'service_principal']
   AND coalesce(x.is_admin, false) = false

@@ -1,0 +1,307 @@
+"""Every rule fires on its minimal graph and stays silent on the near miss.
+
+Each case builds the smallest estate that the rule should flag and a near
+miss that differs in one fact. Both run on a real LadybugStore.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from estate_builder import ACCOUNT, OTHER_ACCOUNT, Estate
+from toxicpath.queries.loader import load_rules
+from toxicpath.queries.runner import run_rules
+
+VM = "arn:aws:ec2:us-east-1:111111111111:instance/i-0abc"
+ROLE = "arn:aws:iam::111111111111:role/web"
+ROLE_B = "arn:aws:iam::111111111111:role/ops"
+USER = "arn:aws:iam::111111111111:user/alice"
+GROUP = "arn:aws:iam::111111111111:group/admins"
+BUCKET = "arn:aws:s3:::payroll"
+DB = "arn:aws:rds:us-east-1:111111111111:db:orders"
+SECRET = "arn:aws:secretsmanager:us-east-1:111111111111:secret:api"
+SNAPSHOT = "arn:aws:ec2:us-east-1:111111111111:snapshot/snap-1"
+EXTERNAL_ROOT = "arn:aws:iam::999999999999:root"
+OIDC = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"
+SERVICE = "aws:service:lambda.amazonaws.com"
+OTHER_USER = "arn:aws:iam::222222222222:user/bob"
+
+Build = Callable[[Estate, bool], None]
+
+
+@dataclass(frozen=True)
+class Case:
+    rule_id: str
+    build: Build
+    subject: str
+
+
+def _exposed_vm(e: Estate, *, exposed: bool = True) -> None:
+    e.resource(VM, type="virtual_machine")
+    e.identity(ROLE)
+    e.runs_as(VM, ROLE)
+    if exposed:
+        e.exposed(VM)
+    else:
+        e.internet()
+
+
+def public_storage_admin(e: Estate, fire: bool) -> None:
+    _exposed_vm(e)
+    e.admin_identity(ROLE)
+    e.resource(BUCKET, type="object_storage", public=fire)
+    e.access(ROLE, BUCKET)
+
+
+def exposed_compute_admin(e: Estate, fire: bool) -> None:
+    _exposed_vm(e, exposed=fire)
+    e.identity(ROLE_B)
+    e.assume(ROLE, ROLE_B)
+    e.escalate(ROLE_B, e.account_admin(), technique="aws-iam-create-policy-version")
+
+
+def exposed_compute_data(e: Estate, fire: bool) -> None:
+    _exposed_vm(e)
+    e.identity(ROLE_B)
+    e.assume(ROLE, ROLE_B)
+    e.resource(DB, type="database", sensitivity="high" if fire else "low")
+    e.access(ROLE_B, DB)
+
+
+def identity_admin(e: Estate, fire: bool) -> None:
+    e.identity(USER, type="user", is_admin=False)
+    e.identity(ROLE_B)
+    e.account_admin()
+    e.escalate(USER, ROLE_B, technique="aws-iam-pass-role-lambda")
+    if fire:
+        e.escalate(ROLE_B, e.account_admin(), technique="admin")
+
+
+def role_any_principal(e: Estate, fire: bool) -> None:
+    e.identity(ROLE)
+    e.assume(e.any_principal(), ROLE, conditional=not fire)
+
+
+def cross_account_trust(e: Estate, fire: bool) -> None:
+    e.identity(ROLE)
+    e.identity(EXTERNAL_ROOT, type="external_account", account="999999999999")
+    e.assume(EXTERNAL_ROOT, ROLE, conditional=not fire)
+
+
+def federated_trust(e: Estate, fire: bool) -> None:
+    e.identity(ROLE)
+    e.identity(OIDC, type="federated_provider")
+    evidence = (
+        '[{"condition": "token.actions.githubusercontent.com:aud"}]'
+        if fire
+        else '[{"condition": "token.actions.githubusercontent.com:sub"}]'
+    )
+    e.assume(OIDC, ROLE, conditional=True, evidence=evidence)
+
+
+def internet_data(e: Estate, fire: bool) -> None:
+    e.resource(BUCKET, type="object_storage", sensitivity="critical")
+    e.internet()
+    anonymous = e.anonymous()
+    if fire:
+        e.access(anonymous, BUCKET)
+
+
+def console_no_mfa_admin(e: Estate, fire: bool) -> None:
+    e.identity(USER, type="user", console_access=True, mfa_enabled=not fire)
+    e.assume(USER, e.admin_identity(ROLE_B))
+
+
+def exposed_identity_secrets(e: Estate, fire: bool) -> None:
+    _exposed_vm(e)
+    e.resource(SECRET, type="secret" if fire else "queue")
+    e.access(ROLE, SECRET)
+
+
+def unencrypted_reachable(e: Estate, fire: bool) -> None:
+    e.resource(DB, type="database", sensitivity="high", encrypted=not fire)
+    e.exposed(DB, ports=("5432",))
+
+
+def stale_admin(e: Estate, fire: bool) -> None:
+    e.admin_identity(USER, type="user", days_inactive=400 if fire else 10)
+
+
+def passable_service_role(e: Estate, fire: bool) -> None:
+    e.identity(SERVICE, type="service", account="")
+    e.admin_identity(ROLE_B)
+    e.assume(SERVICE, ROLE_B)
+    e.identity(USER, type="user", is_admin=False)
+    technique = "aws-iam-pass-role-lambda" if fire else "aws-iam-update-assume-role"
+    e.escalate(USER, ROLE_B, technique=technique)
+
+
+def public_bucket(e: Estate, fire: bool) -> None:
+    e.resource(BUCKET, type="object_storage", public=fire)
+
+
+def public_database(e: Estate, fire: bool) -> None:
+    e.resource(DB, type="database", public=False)
+    if fire:
+        e.exposed(DB, ports=("3306",))
+    else:
+        e.internet()
+
+
+def admin_port(e: Estate, fire: bool) -> None:
+    e.resource(VM, type="virtual_machine")
+    e.exposed(VM, ports=("22", "443") if fire else ("443", "8443"))
+
+
+def admin_user_keys(e: Estate, fire: bool) -> None:
+    e.admin_identity(USER, type="user", active_keys=1 if fire else 0)
+
+
+def user_direct_admin(e: Estate, fire: bool) -> None:
+    if fire:
+        e.admin_identity(USER, type="user")
+    else:
+        e.admin_identity(ROLE_B, type="role")
+
+
+def console_no_mfa(e: Estate, fire: bool) -> None:
+    e.identity(USER, type="user", console_access=True, mfa_enabled=not fire)
+
+
+def unencrypted_store(e: Estate, fire: bool) -> None:
+    e.resource(DB, type="database", encrypted=not fire)
+
+
+def public_write(e: Estate, fire: bool) -> None:
+    e.resource(BUCKET, type="object_storage")
+    e.access(e.anonymous(), BUCKET, level="write" if fire else "read")
+
+
+def external_admin(e: Estate, fire: bool) -> None:
+    e.admin_identity(ROLE_B)
+    e.assume(e.any_principal(), ROLE_B if fire else ROLE)
+    e.identity(ROLE)
+
+
+def exposed_writes(e: Estate, fire: bool) -> None:
+    _exposed_vm(e)
+    e.resource(BUCKET, type="object_storage")
+    e.access(ROLE, BUCKET, level="write" if fire else "read")
+
+
+def all_ports(e: Estate, fire: bool) -> None:
+    e.resource(VM, type="virtual_machine")
+    e.exposed(VM, ports=("all",) if fire else ("80", "443"))
+
+
+def public_secret(e: Estate, fire: bool) -> None:
+    e.resource(SECRET, type="secret", public=fire)
+
+
+def public_snapshot(e: Estate, fire: bool) -> None:
+    e.resource(SNAPSHOT, type="snapshot", public=fire)
+
+
+def stale_keys(e: Estate, fire: bool) -> None:
+    e.identity(USER, type="user", active_keys=2, days_inactive=200 if fire else 3)
+
+
+def group_admin(e: Estate, fire: bool) -> None:
+    e.identity(USER, type="user")
+    e.identity(GROUP, type="group", is_admin=fire)
+    e.member_of(USER, GROUP)
+
+
+def other_account_admin(e: Estate, fire: bool) -> None:
+    e.identity(OTHER_USER, type="user", account=OTHER_ACCOUNT)
+    account = ACCOUNT if fire else OTHER_ACCOUNT
+    role = e.identity(f"arn:aws:iam::{account}:role/ops", account=account)
+    e.assume(OTHER_USER, role)
+    e.escalate(role, e.account_admin(account), technique="x")
+
+
+def anonymous_sensitive(e: Estate, fire: bool) -> None:
+    e.resource(BUCKET, type="object_storage", sensitivity="critical" if fire else "low")
+    e.access(e.anonymous(), BUCKET)
+
+
+CASES = (
+    Case("public-storage-read-by-exposed-admin-compute", public_storage_admin, BUCKET),
+    Case("exposed-compute-reaches-account-admin", exposed_compute_admin, VM),
+    Case("exposed-compute-reaches-sensitive-data", exposed_compute_data, DB),
+    Case("identity-reaches-account-admin", identity_admin, USER),
+    Case("role-trusts-any-principal", role_any_principal, ROLE),
+    Case("cross-account-trust-without-condition", cross_account_trust, ROLE),
+    Case("federated-trust-without-subject-condition", federated_trust, ROLE),
+    Case("internet-reaches-sensitive-data", internet_data, BUCKET),
+    Case("console-user-without-mfa-reaches-admin", console_no_mfa_admin, USER),
+    Case("exposed-identity-reads-secrets", exposed_identity_secrets, SECRET),
+    Case("unencrypted-sensitive-store-internet-reachable", unencrypted_reachable, DB),
+    Case("stale-admin-identity", stale_admin, USER),
+    Case("service-role-passable-by-non-admins", passable_service_role, ROLE_B),
+    Case("public-object-storage", public_bucket, BUCKET),
+    Case("public-database", public_database, DB),
+    Case("admin-port-open-to-internet", admin_port, VM),
+    Case("admin-user-with-access-keys", admin_user_keys, USER),
+    Case("user-with-direct-admin", user_direct_admin, USER),
+    Case("console-user-without-mfa", console_no_mfa, USER),
+    Case("unencrypted-data-store", unencrypted_store, DB),
+    Case("public-write-access", public_write, BUCKET),
+    Case(
+        "external-principal-reaches-account-admin",
+        external_admin,
+        f"aws:account_admin:{ACCOUNT}",
+    ),
+    Case("exposed-compute-writes-storage", exposed_writes, BUCKET),
+    Case("compute-open-on-all-ports", all_ports, VM),
+    Case("public-secret-or-key", public_secret, SECRET),
+    Case("public-snapshot", public_snapshot, SNAPSHOT),
+    Case("stale-access-keys", stale_keys, USER),
+    Case("group-grants-admin", group_admin, GROUP),
+    Case("identity-reaches-other-account-admin", other_account_admin, OTHER_USER),
+    Case("anonymous-reads-sensitive-data", anonymous_sensitive, BUCKET),
+)
+
+RULES = {rule.id: rule for rule in load_rules()}
+
+
+def _run(load_store, case: Case, *, fire: bool) -> list[str]:
+    estate = Estate()
+    case.build(estate, fire)
+    store = load_store(estate.records)
+    result = run_rules(store, [RULES[case.rule_id]])
+    assert result.failures == []
+    return [f.resource_id for f in result.findings]
+
+
+def test_every_rule_has_a_case() -> None:
+    assert sorted(RULES) == sorted(case.rule_id for case in CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.rule_id)
+def test_rule_fires_on_minimal_graph(load_store, case: Case) -> None:
+    assert case.subject in _run(load_store, case, fire=True)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.rule_id)
+def test_rule_silent_on_near_miss(load_store, case: Case) -> None:
+    assert _run(load_store, case, fire=False) == []
+
+
+@pytest.mark.parametrize(
+    "case",
+    [c for c in CASES if RULES[c.rule_id].metadata.kind == "path"],
+    ids=lambda c: c.rule_id,
+)
+def test_path_rule_findings_carry_path(load_store, case: Case) -> None:
+    estate = Estate()
+    case.build(estate, True)
+    store = load_store(estate.records)
+    finding = run_rules(store, [RULES[case.rule_id]]).findings[0]
+    assert (
+        finding.path.node_ids[0] == "internet"
+        or finding.path.node_ids[0] == finding.resource_id
+    )
+    assert len(finding.path.edge_types) == len(finding.path.node_ids) - 1
