@@ -9,9 +9,9 @@ arbitrary internet address (0.0.0.0/0 over IPv4, ::/0 over IPv6):
   auth type is NONE;
 - a security group rule for the whole address space on some port (for a load
   balancer, only its listener ports count);
-- a route from the subnet to an internet gateway. When the snapshot holds no
+- a route from the subnet to an internet gateway. When the snapshot contains no
   route table of the VPC the route is assumed, and the evidence says so;
-- the subnet's network ACL, when the snapshot holds it (see
+- the subnet's network ACL, when the snapshot contains it (see
   `reachability.apply_network_acl`).
 
 Instances behind an internet-facing load balancer: the graph has no edge type
@@ -159,7 +159,7 @@ def instance_exposure(estate: AwsEstate, instance: Instance) -> Exposure | None:
         subnet_ids=[instance.subnet_id] if instance.subnet_id else [],
         vpc_id=instance.vpc_id,
         families=families,
-        wanted=None,
+        served=None,
     )
     if not path.ports:
         return None
@@ -184,9 +184,9 @@ def load_balancer_exposure(
     evidence: list[dict[str, Any]] = [
         {"kind": "load_balancer_scheme", "scheme": balancer.scheme}
     ]
-    wanted: PortSets | None = None
+    served: PortSets | None = None
     if balancer.listeners:
-        wanted = merge_port_sets(
+        served = merge_port_sets(
             *(
                 {p: [(listener.port, listener.port)]}
                 for listener in balancer.listeners
@@ -197,7 +197,7 @@ def load_balancer_exposure(
         evidence.append(
             {
                 "kind": "listeners",
-                "note": "the snapshot holds no listener of this load balancer, so "
+                "note": "the snapshot contains no listener of this load balancer, so "
                 "every port its security groups admit is counted",
             }
         )
@@ -210,7 +210,7 @@ def load_balancer_exposure(
         subnet_ids=balancer.subnet_ids,
         vpc_id=balancer.vpc_id,
         families=[4],
-        wanted=wanted,
+        served=served,
     )
     if not path.ports:
         return None
@@ -289,14 +289,14 @@ def database_exposure(estate: AwsEstate, database: DbInstance) -> Exposure | Non
             "so the internet reaches it on port 443."
         )
         return Exposure({"tcp": [(443, 443)]}, {OPEN_CIDR[4]}, evidence, reason)
-    wanted = {"tcp": [(database.port, database.port)]} if database.port else None
+    served = {"tcp": [(database.port, database.port)]} if database.port else None
     path = _network_path(
         estate,
         groups=_groups(estate, database.security_group_ids, database.arn),
         subnet_ids=database.subnet_ids,
         vpc_id=database.vpc_id,
         families=[4],
-        wanted=wanted,
+        served=served,
     )
     if not path.ports:
         return None
@@ -376,7 +376,7 @@ def _groups(estate: AwsEstate, group_ids: list[str], owner: str) -> list[Securit
         group = estate.security_groups.get(group_id)
         if group is None:
             logger.warning(
-                "%s uses security group %s, which the snapshot does not hold; "
+                "%s uses security group %s, which the snapshot does not contain; "
                 "its rules are not evaluated",
                 owner,
                 group_id,
@@ -393,12 +393,12 @@ def _network_path(
     subnet_ids: list[str],
     vpc_id: str,
     families: list[int],
-    wanted: PortSets | None,
+    served: PortSets | None,
 ) -> _PathResult:
     """Combine security groups, routes and network ACLs for each address family.
 
     `groups` None means no security group filters the traffic (a network load
-    balancer without security groups). `wanted` narrows the ports to those a
+    balancer without security groups). `served` narrows the ports to those a
     listener or database serves. With several subnets (a load balancer, a
     database subnet group), any subnet that passes counts.
     """
@@ -410,9 +410,9 @@ def _network_path(
             if ingress is None
             else ingress.ports
         )
-        if wanted is not None:
+        if served is not None:
             admitted = {
-                p: intersect(iv, wanted.get(p, [])) for p, iv in admitted.items()
+                p: intersect(iv, served.get(p, [])) for p, iv in admitted.items()
             }
             admitted = {p: iv for p, iv in admitted.items() if iv}
         if not admitted:
@@ -529,7 +529,9 @@ def _route_sentence(path: _PathResult) -> str:
     if path.gateways:
         return f", with a route to internet gateway {', '.join(sorted(path.gateways))}"
     if path.assumed_route:
-        return " (the snapshot holds no route table, so the internet route is assumed)"
+        return (
+            " (the snapshot contains no route table, so the internet route is assumed)"
+        )
     return ""
 
 

@@ -136,6 +136,7 @@ def add_account_nodes(
             records.add_node(
                 "Account",
                 ids.organization_unit_node(unit),
+                parent_id="",
                 **aws_node_props(
                     node_type="aws_organizational_unit",
                     native_type="AWS::Organizations::OrganizationalUnit",
@@ -158,8 +159,6 @@ def add_account_nodes(
             scan_id=context.scan_id,
             reason=f"{child} is inside {parent} in organization {org.id}.",
         )
-    for node in records.nodes_with_label("Account"):
-        node.props.setdefault("parent_id", "")
 
 
 def add_resource_nodes(
@@ -211,9 +210,10 @@ def _add_account(
     records.add_node(
         "Account",
         ids.account_id_node(account_id),
+        parent_id="",
         **aws_node_props(
             node_type="aws_account",
-            native_type="AWS::::Account",
+            native_type="AWS::Organizations::Account",
             name=name,
             account_id=account_id,
             region="",
@@ -332,7 +332,7 @@ class _ResourceBuilder:
             return
         if role_arn not in self.records.nodes:
             logger.info(
-                "%s runs as %s, which the snapshot does not hold", node_id, role_arn
+                "%s runs as %s, which the snapshot does not contain", node_id, role_arn
             )
             return
         role_name = role_arn.rsplit("/", 1)[-1]
@@ -359,7 +359,7 @@ class _ResourceBuilder:
             group_node = ids.security_group_node(region, account_id, group_id)
             if group_node not in self.records.nodes:
                 logger.debug(
-                    "%s uses security group %s, which the snapshot does not hold",
+                    "%s uses security group %s, which the snapshot does not contain",
                     node_id,
                     group_id,
                 )
@@ -679,13 +679,13 @@ class _ResourceBuilder:
             self._runs_as(resource.arn, resource.name, resource.role_arn, how)
 
     def add_encryption_edges(self) -> None:
-        """Add ENCRYPTED_WITH to each key that the snapshot holds."""
+        """Add ENCRYPTED_WITH to each key that the snapshot contains."""
         keys = self._key_index()
         for node_id, reference in self.encryption:
             key_node = keys.get(reference) or keys.get(reference.rsplit("/", 1)[-1])
             if key_node is None:
                 logger.debug(
-                    "%s is encrypted with %s, which the snapshot does not hold",
+                    "%s is encrypted with %s, which the snapshot does not contain",
                     node_id,
                     reference,
                 )

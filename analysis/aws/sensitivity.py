@@ -80,7 +80,7 @@ MARKER_TAG_KEYS: dict[str, str] = {
 _FALSE_VALUES = frozenset({"false", "no", "0", "off", "n"})
 
 # Words in a resource name that hint at its content, with the level they imply.
-# Words of four letters or more match anywhere in the name (`payrollexports`);
+# Words of five letters or more match anywhere in the name (`payrollexports`);
 # shorter ones only as a whole word (`prod-db`, not `product`).
 NAME_HINTS: dict[str, str] = {
     "payroll": "critical",
@@ -224,7 +224,7 @@ def _hint_from_name(name: str) -> Sensitivity | None:
     joined = "".join(words)
     best: Sensitivity | None = None
     for hint, level in NAME_HINTS.items():
-        matched = hint in words if len(hint) < 4 else hint in joined
+        matched = hint in words if len(hint) < 5 else hint in joined
         if not matched:
             continue
         if best is None or _RANK[level] > _RANK[best.level]:

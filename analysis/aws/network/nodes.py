@@ -91,7 +91,9 @@ def _in_vpc(
 ) -> None:
     vpc_node_id = ids.vpc_node(region, account_id, vpc_id)
     if not vpc_id or vpc_node_id not in records.nodes:
-        logger.debug("%s is in VPC %s, which the snapshot does not hold", what, vpc_id)
+        logger.debug(
+            "%s is in VPC %s, which the snapshot does not contain", what, vpc_id
+        )
         return
     add_fact_edge(
         records,

@@ -5,7 +5,7 @@ Each function answers one step for one address family (4 or 6):
 - `open_ingress`: the security group rules that admit every address
   (0.0.0.0/0 or ::/0), as per-protocol port sets.
 - `internet_route`: whether a subnet's route table sends that family to an
-  internet gateway. When the snapshot holds no route table of the VPC, the
+  internet gateway. When the snapshot contains no route table of the VPC, the
   route is assumed and the evidence says so.
 - `apply_network_acl`: the ports that the subnet's network ACL lets in from
   an arbitrary internet address and lets the replies out again.
@@ -187,7 +187,7 @@ def internet_route(
                 "kind": "route",
                 "subnet": subnet_id,
                 "assumed": True,
-                "note": "the snapshot holds no route table of this VPC, so a route "
+                "note": "the snapshot contains no route table of this VPC, so a route "
                 "to an internet gateway is assumed",
             },
         )
@@ -249,7 +249,7 @@ def apply_network_acl(
     acl = network_acl_for_subnet(estate, subnet_id)
     if acl is None:
         note = (
-            "the snapshot holds no network ACL for the subnet; "
+            "the snapshot contains no network ACL for the subnet; "
             "AWS's default network ACL allows all traffic"
         )
         return AclResult(ports, [{"kind": "network_acl", "note": note}])
