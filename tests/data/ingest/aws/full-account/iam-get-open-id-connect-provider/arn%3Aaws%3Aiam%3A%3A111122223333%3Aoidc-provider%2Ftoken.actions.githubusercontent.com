@@ -1,0 +1,7 @@
+{
+  "Url": "token.actions.githubusercontent.com",
+  "ClientIDList": [
+    "sts.amazonaws.com"
+  ],
+  "ThumbprintList": []
+}
