@@ -1,0 +1,124 @@
+"""Building blocks the escalation checkers share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from toxicpath.analysis.aws import ids
+from toxicpath.analysis.aws.escalation.catalog import Escalation
+from toxicpath.analysis.aws.escalation.context import EstateView, PrincipalView
+from toxicpath.analysis.aws.escalation.evidence import action_evidence
+from toxicpath.ingest.aws.estate import Principal
+
+# Attackers pick the name of what they create, so a create action counts when
+# it is allowed on `*` or on every name of that resource type in the account.
+# NOTE: a grant limited to a name prefix (`function:dev-*`) or one region is
+# not detected for create actions, because the attacker's name is unknown.
+_CREATE_RESOURCES = {
+    "lambda": "arn:aws:lambda:*:{account}:function:*",
+    "glue": "arn:aws:glue:*:{account}:*",
+    "cloudformation": "arn:aws:cloudformation:*:{account}:*",
+    "codebuild": "arn:aws:codebuild:*:{account}:project/*",
+    "sagemaker": "arn:aws:sagemaker:*:{account}:*",
+    "ecs": "arn:aws:ecs:*:{account}:*",
+    "ec2": "arn:aws:ec2:*:{account}:*",
+    "datapipeline": "arn:aws:datapipeline:*:{account}:*",
+    "apprunner": "arn:aws:apprunner:*:{account}:*",
+    "bedrock-agentcore": "arn:aws:bedrock-agentcore:*:{account}:*",
+    "codestar": "arn:aws:codestar:*:{account}:project/*",
+    "dynamodb": "arn:aws:dynamodb:*:{account}:table/*",
+}
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One action the technique needs, on one resource."""
+
+    action: str
+    resource: str = "*"
+    extra: tuple[tuple[str, str], ...] = ()
+    created: bool = False  # the attacker creates the resource and picks its name
+
+
+def new(action: str) -> Requirement:
+    """A create-style action whose resource the attacker names."""
+    return Requirement(action, "*", created=True)
+
+
+def on(action: str, resource: str, **extra: str) -> Requirement:
+    return Requirement(action, resource, tuple(sorted(extra.items())))
+
+
+def satisfied(
+    view: EstateView, principal: PrincipalView, requirements: Sequence[Requirement]
+) -> tuple[tuple[dict[str, Any], ...], bool] | None:
+    """Return (evidence per action, conditional) when every requirement is allowed."""
+    if not view.may_allow_all(principal, (r.action for r in requirements)):
+        return None
+    steps: list[dict[str, Any]] = []
+    conditional = False
+    for requirement in requirements:
+        extra = dict(requirement.extra)
+        resource = requirement.resource
+        result = view.evaluate(principal, requirement.action, resource, extra=extra)
+        if not result.allowed and requirement.created:
+            service = requirement.action.split(":", 1)[0].lower()
+            template = _CREATE_RESOURCES.get(service)
+            if template is not None:
+                resource = template.format(account=principal.account_id)
+                result = view.evaluate(
+                    principal, requirement.action, resource, extra=extra
+                )
+        if not result.allowed:
+            return None
+        conditional = conditional or result.conditional
+        steps.append(action_evidence(principal, requirement.action, resource, result))
+    return tuple(steps), conditional
+
+
+def finding(
+    *,
+    target: str,
+    steps: tuple[dict[str, Any], ...],
+    conditional: bool,
+    reason: str,
+    victim: str = "",
+    notes: Iterable[str] = (),
+) -> Escalation:
+    return Escalation(
+        target=target,
+        steps=steps,
+        conditional=conditional,
+        reason=reason,
+        victim=victim,
+        notes=tuple(notes),
+    )
+
+
+def admin_of(principal: PrincipalView | Principal) -> str:
+    return ids.account_admin_node(principal.account_id)
+
+
+def describe(principal: Principal) -> str:
+    """Name a principal inside a sentence, for example `role Deployer`."""
+    return f"{principal.kind} {principal.name}"
+
+
+def subject(principal: Principal) -> str:
+    """Name a principal at the start of a sentence, for example `Role Deployer`."""
+    return f"{principal.kind.capitalize()} {principal.name}"
+
+
+def others(view: EstateView, principal: PrincipalView, kind: str) -> list[Principal]:
+    """Principals of `kind` in the principal's account, other than itself."""
+    return [
+        p
+        for p in view.principals_in(principal.account_id, kind)
+        if p.arn != principal.arn
+    ]
+
+
+def extra_items(values: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(values.items()))
