@@ -320,7 +320,10 @@ def _combine(
 def _resource_account(resource: str, resource_account: str | None) -> str | None:
     if resource_account is not None:
         return resource_account
-    return arn_account(resource)
+    account = arn_account(resource)
+    # AWS managed policies carry "aws" as their account; they belong to no
+    # customer account, so reading them is never cross-account.
+    return None if account == "aws" else account
 
 
 def allowed_actions(
