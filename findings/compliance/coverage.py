@@ -1,0 +1,124 @@
+"""Which provider-neutral capabilities a scan's coverage lets rules evaluate.
+
+Coverage entries name provider services. A capability (identity, compute,
+network, storage, database, secrets) counts as covered when at least one of
+its services was read ("ok") and none failed. A service that does not exist
+or is not enabled in a region ("unsupported", "not_enabled") holds nothing to
+evaluate, so it neither covers nor blocks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from toxicpath.ingest.snapshot import COVERAGE_OK, CoverageEntry
+
+# Provider service names, lower case, by capability. Azure names are the
+# resource provider namespace without the `microsoft.` prefix.
+SERVICE_CAPABILITIES: dict[str, dict[str, tuple[str, ...]]] = {
+    "aws": {
+        "iam": ("identity",),
+        "sts": ("identity",),
+        "organizations": ("identity",),
+        "ec2": ("compute", "network"),
+        "elb": ("network",),
+        "elbv2": ("network",),
+        "lambda": ("compute",),
+        "ecs": ("compute",),
+        "eks": ("compute",),
+        "s3": ("storage",),
+        "s3control": ("storage",),
+        "rds": ("database",),
+        "redshift": ("database",),
+        "dynamodb": ("database",),
+        "es": ("database",),
+        "opensearch": ("database",),
+        "secretsmanager": ("secrets",),
+        "kms": ("secrets",),
+        "ssm": ("secrets",),
+    },
+    "azure": {
+        "authorization": ("identity",),
+        "managedidentity": ("identity",),
+        "graph": ("identity",),
+        "compute": ("compute",),
+        "web": ("compute",),
+        "containerservice": ("compute",),
+        "network": ("network",),
+        "storage": ("storage",),
+        "sql": ("database",),
+        "documentdb": ("database",),
+        "keyvault": ("secrets",),
+    },
+    "gcp": {
+        "iam": ("identity",),
+        "cloudresourcemanager": ("identity",),
+        "compute": ("compute", "network"),
+        "cloudfunctions": ("compute",),
+        "run": ("compute",),
+        "container": ("compute",),
+        "storage": ("storage",),
+        "sqladmin": ("database",),
+        "bigquery": ("database",),
+        "secretmanager": ("secrets",),
+        "cloudkms": ("secrets",),
+    },
+}
+
+# Statuses that mean "nothing there to read" rather than "could not read".
+_NEUTRAL_STATUSES = frozenset({"unsupported", "not_enabled"})
+
+
+@dataclass
+class CapabilityCoverage:
+    """Per capability: the services read and the services that failed, with reasons."""
+
+    covered: dict[str, set[str]] = field(default_factory=dict)
+    failed: dict[str, list[str]] = field(default_factory=dict)
+
+    def is_covered(self, capability: str) -> bool:
+        return bool(self.covered.get(capability)) and not self.failed.get(capability)
+
+    def gap(self, capability: str) -> str:
+        """Explain why a capability is not covered, or return empty when it is."""
+        if self.is_covered(capability):
+            return ""
+        failures = self.failed.get(capability)
+        if failures:
+            return f"{capability} not fully read: " + "; ".join(sorted(failures)[:3])
+        return f"{capability} was not collected"
+
+
+def _normalise_service(cloud: str, service: str) -> str:
+    name = service.lower()
+    if cloud == "azure" and name.startswith("microsoft."):
+        name = name[len("microsoft.") :]
+    if cloud == "gcp" and name.endswith(".googleapis.com"):
+        name = name[: -len(".googleapis.com")]
+    return name
+
+
+def capability_coverage(entries: Iterable[CoverageEntry]) -> CapabilityCoverage:
+    """Fold coverage entries into capability coverage."""
+    result = CapabilityCoverage()
+    for entry in entries:
+        services = SERVICE_CAPABILITIES.get(entry.cloud, {})
+        name = _normalise_service(entry.cloud, entry.service)
+        if name == "*":
+            capabilities: tuple[str, ...] = tuple(
+                {c for caps in services.values() for c in caps}
+            )
+        else:
+            capabilities = services.get(name, ())
+        for capability in capabilities:
+            if entry.status == COVERAGE_OK:
+                result.covered.setdefault(capability, set()).add(
+                    f"{entry.cloud}:{name}"
+                )
+            elif entry.status not in _NEUTRAL_STATUSES:
+                result.failed.setdefault(capability, []).append(
+                    f"{entry.cloud} {name} in {entry.account}/{entry.region}: "
+                    f"{entry.status}{' (' + entry.reason + ')' if entry.reason else ''}"
+                )
+    return result
