@@ -9,10 +9,10 @@ What it replaces with `REDACTED`, wherever it occurs in a body:
 - the values of `Environment.Variables` (Lambda), of `RuntimeEnvironmentVariables`
   (App Runner) and of any `environmentVariables` map (Amplify);
 - the `value` of each `{"name", "value"}` entry in an `environment` list
-  (ECS task definitions and task overrides, Batch, SageMaker), and of CodeBuild
-  `environmentVariables` entries of type PLAINTEXT (the other types hold the
-  name of a parameter or secret, not its value);
-- the value of any key that holds a credential or secret by definition:
+  (ECS task definitions and task overrides, Batch, SageMaker);
+- the `value` of CodeBuild `environmentVariables` entries of type PLAINTEXT.
+  The other types name a parameter or secret instead of storing its value;
+- the value of any key that is a credential or secret by definition:
   `SecretAccessKey`, `SessionToken`, `Password`, `MasterUserPassword`,
   `SecretString`, `SecretBinary`, `PrivateKey`, `UserData`, and Glue
   `ConnectionProperties` passwords;

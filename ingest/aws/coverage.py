@@ -1,6 +1,6 @@
-"""Coverage of an imported AWS input: which services it holds, which it lacks.
+"""Coverage of an imported AWS input: which services it contains, which it lacks.
 
-An offline input holds whatever its author collected. Every service present
+An offline input contains whatever its author collected. Every service present
 gets status "ok"; every service the analysis reads but the input lacks gets
 "not_collected", so reports say what was not evaluated instead of treating a
 missing service as an empty one.
@@ -17,7 +17,7 @@ GLOBAL_REGION = "global"
 # Region name of coverage entries when the input names no region at all.
 ALL_REGIONS = "all"
 
-# Services whose configuration is account-wide, whatever region folder holds it.
+# Services whose configuration is account-wide, whatever region folder contains it.
 GLOBAL_SERVICES = frozenset(
     {"iam", "s3", "s3control", "organizations", "sts", "route53", "cloudfront"}
 )
@@ -78,7 +78,7 @@ def aws_coverage(responses: list[RawResponse]) -> list[CoverageEntry]:
                         account,
                         GLOBAL_REGION,
                         service,
-                        f"the input holds no {service} responses",
+                        f"the input contains no {service} responses",
                     )
                 )
         if not regions:
@@ -88,7 +88,7 @@ def aws_coverage(responses: list[RawResponse]) -> list[CoverageEntry]:
                         account,
                         ALL_REGIONS,
                         service,
-                        "the input holds no responses from any region",
+                        "the input contains no responses from any region",
                     )
                 )
             continue
@@ -100,7 +100,7 @@ def aws_coverage(responses: list[RawResponse]) -> list[CoverageEntry]:
                             account,
                             region,
                             service,
-                            f"the input holds no {service} responses for {region}",
+                            f"the input contains no {service} responses for {region}",
                         )
                     )
     return entries

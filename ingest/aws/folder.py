@@ -153,7 +153,7 @@ def _call_files_of(entry: Path, region: str) -> list[_CallFile]:
         )
     if not call.known_operation:
         logger.warning(
-            "%s: botocore knows no %s operation named %s; importing it anyway",
+            "%s: botocore has no %s operation named %s; importing it anyway",
             entry,
             call.service,
             call.operation,
@@ -177,7 +177,7 @@ def _read_body(path: Path) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise InputError(
             path,
-            f"the file holds a JSON {type(body).__name__}, but an AWS API response"
+            f"the file contains a JSON {type(body).__name__}, but an AWS API response"
             " is a JSON object; save the call's output with `--output json`",
         )
     return body

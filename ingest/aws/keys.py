@@ -21,8 +21,8 @@ logger = logging.getLogger(__name__)
 # Parameter names of each parameterised call, in the order of the nested
 # folders of a raw-response folder: `s3-get-bucket-policy/<Bucket>`,
 # `ecs-describe-tasks/<cluster>/<tasks>`. A call missing from this table gets
-# `arg0`, `arg1`, ... so nothing is lost, but the parser only reads the names
-# below.
+# `arg0`, `arg1`, ... so no value is lost, but the parsers read parameters
+# only by the names below.
 PARAMETER_NAMES: dict[tuple[str, str], tuple[str, ...]] = {
     # IAM
     ("iam", "get-role"): ("RoleName",),
@@ -186,7 +186,7 @@ def _service_names() -> frozenset[str]:
 
 @functools.cache
 def service_operations(service: str) -> frozenset[str]:
-    """Return the CLI names of every operation botocore knows for `service`."""
+    """Return the CLI names of every operation in botocore's model of `service`."""
     session = botocore.session.get_session()
     model = session.get_service_model(service)
     return frozenset(xform_name(name, "-") for name in model.operation_names)
@@ -196,8 +196,8 @@ def split_call_name(stem: str) -> CallName | None:
     """Split `<service>-<operation>` into its parts, or return None.
 
     Service names may contain hyphens (`ec2-instance-connect`), so the longest
-    known service whose operation list holds the rest wins. When no service
-    knows the operation, the longest known service prefix is kept and the
+    known service whose operation list contains the rest wins. When no
+    candidate has that operation, the longest known service prefix is kept and the
     call is marked unknown; a name with no known service prefix gives None.
     """
     if stem in FILE_NAME_ALIASES:

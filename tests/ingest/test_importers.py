@@ -289,18 +289,18 @@ def test_bad_input_message(
     shared_data: Path, tmp_path: Path, case: str, problem: str
 ) -> None:
     cases = _bad_inputs(shared_data, tmp_path)
-    given = cases[case]
+    bad_path = cases[case]
     # A bad file inside a folder is reported by its own path.
-    path = given.parent.parent if case.endswith("in folder") else given
+    path = bad_path.parent.parent if case.endswith("in folder") else bad_path
     if case == "bad file name":
-        path = given.parent.parent
+        path = bad_path.parent.parent
     with pytest.raises(InputError) as raised:
         load_inputs([path])
     message = str(raised.value)
     assert "\n" not in message
-    assert message.startswith(f"{given}: ")
+    assert message.startswith(f"{bad_path}: ")
     assert problem in message
-    assert raised.value.path == str(given)
+    assert raised.value.path == str(bad_path)
     for description in accepted_formats():
         assert description in message
 

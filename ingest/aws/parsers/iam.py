@@ -3,7 +3,7 @@ identity providers.
 
 `get-account-authorization-details` is the main source. `get-role`,
 `list-roles`, `get-user` and `list-users` add principals it lacks (and a
-trust policy or tags it lacks) without replacing what it holds.
+trust policy or tags it lacks) without replacing what it already read.
 """
 
 from __future__ import annotations

@@ -94,6 +94,7 @@ def _rule(response: RawResponse, permission: dict[str, Any]) -> SecurityGroupRul
     # "all" covers every port, and ICMP uses -1 for "every type".
     if protocol == "all" or from_port == -1:
         from_port, to_port = None, None
+
     cidrs: list[str] = []
     descriptions: list[str] = []
     for entry in items(response, permission, "IpRanges"):
@@ -102,6 +103,7 @@ def _rule(response: RawResponse, permission: dict[str, Any]) -> SecurityGroupRul
     for entry in items(response, permission, "Ipv6Ranges"):
         cidrs.append(required_text(response, entry, "CidrIpv6"))
         descriptions.append(text(response, entry, "Description"))
+
     source_groups: list[str] = []
     for entry in items(response, permission, "UserIdGroupPairs"):
         source_groups.append(required_text(response, entry, "GroupId"))
@@ -110,6 +112,7 @@ def _rule(response: RawResponse, permission: dict[str, Any]) -> SecurityGroupRul
     for entry in items(response, permission, "PrefixListIds"):
         prefix_lists.append(required_text(response, entry, "PrefixListId"))
         descriptions.append(text(response, entry, "Description"))
+
     return SecurityGroupRule(
         protocol=protocol,
         from_port=from_port,

@@ -82,7 +82,7 @@ def test_load_balancers_parsed(demo: AwsEstate) -> None:
     application = by_name["webalb"]
     assert application.kind == "application"
     assert application.scheme == "internet-facing"
-    # The demo holds no describe-listeners response for the ALB, so it has no
+    # The demo contains no describe-listeners response for the ALB, so it has no
     # listeners; its security group is what admits port 443 from anywhere.
     assert application.listeners == []
     assert application.security_group_ids == ["sg-00000003"]
