@@ -52,6 +52,7 @@ POLICY_RESOURCE_KINDS: dict[str, tuple[str, str]] = {
     "parameter": ("parameter", "AWS::SSM::Parameter"),
     "task_definition": ("container_service", "AWS::ECS::TaskDefinition"),
     "ecs_task_definition": ("container_service", "AWS::ECS::TaskDefinition"),
+    "ecs_cluster": ("container_service", "AWS::ECS::Cluster"),
     "ecs_service": ("container_service", "AWS::ECS::Service"),
     "ecs_task": ("container_service", "AWS::ECS::Task"),
     "eks_cluster": ("kubernetes_cluster", "AWS::EKS::Cluster"),
