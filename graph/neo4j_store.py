@@ -31,7 +31,10 @@ from toxicpath.graph.neo4j_writes import (
 )
 from toxicpath.graph.readonly import check_read_only
 from toxicpath.graph.records import GraphRecords
-from toxicpath.graph.results import adapt_neo4j_value
+from toxicpath.graph.results import (
+    adapt_neo4j_value,
+    collect_neo4j_missing_endpoints,
+)
 from toxicpath.graph.schema import SCAN_META_LABEL, neo4j_schema_statements
 from toxicpath.graph.store import ScanInfo, StoreError
 
@@ -69,7 +72,9 @@ class Session(Protocol):
 
 
 class Driver(Protocol):
-    def session(self, **config: Any) -> Session: ...
+    def session(
+        self, *, database: str | None = ..., default_access_mode: str = ...
+    ) -> Session: ...
 
     def close(self) -> None: ...
 
@@ -249,9 +254,11 @@ class Neo4jStore:
         check_read_only(cypher)
         self._ensure_verified()
         with self._session(write=False) as session:
-            rows = session.execute_read(_read_rows, cypher, params or {})
+            rows, node_ids = session.execute_read(
+                _read_rows_with_endpoints, cypher, params or {}
+            )
         return [
-            {key: adapt_neo4j_value(value) for key, value in row.items()}
+            {key: adapt_neo4j_value(value, node_ids) for key, value in row.items()}
             for row in rows
         ]
 
@@ -375,6 +382,21 @@ def _read_rows(
     # dict(record.items()) keeps Node, Relationship and Path objects, which
     # record.data() would flatten into plain dicts.
     return [dict(record.items()) for record in tx.run(cypher, params)]
+
+
+def _read_rows_with_endpoints(
+    tx: Transaction, cypher: str, params: dict[str, Any]
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    rows = _read_rows(tx, cypher, params)
+    missing = collect_neo4j_missing_endpoints(rows)
+    if not missing:
+        return rows, {}
+    lookup = tx.run(
+        "MATCH (n) WHERE elementId(n) IN $element_ids "
+        "RETURN elementId(n) AS element_id, n.id AS id",
+        {"element_ids": sorted(missing)},
+    )
+    return rows, {str(r["element_id"]): str(r["id"]) for r in lookup}
 
 
 def _run_write(tx: Transaction, cypher: str, params: dict[str, Any]) -> None:

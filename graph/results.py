@@ -135,22 +135,67 @@ def adapt_ladybug_value(value: Any, node_ids: Mapping[InternalId, str]) -> Any:
 # --- Neo4j -----------------------------------------------------------------
 
 
-def adapt_neo4j_value(value: Any) -> Any:
-    """Convert one Neo4j driver result value; other values pass through unchanged."""
+def collect_neo4j_missing_endpoints(rows: Iterable[Mapping[str, Any]]) -> set[str]:
+    """Return element ids of relationship endpoints that arrived without properties.
+
+    The driver builds a relationship's start and end nodes from their element
+    ids alone unless the same record also returns those nodes, so their `id`
+    property must be looked up.
+    """
+    from neo4j.graph import Path, Relationship
+
+    missing: set[str] = set()
+
+    def visit(value: Any) -> None:
+        if isinstance(value, Relationship):
+            for node in (value.start_node, value.end_node):
+                if node is not None and node.get("id") is None:
+                    missing.add(node.element_id)
+        elif isinstance(value, Path):
+            for rel in value.relationships:
+                visit(rel)
+        elif isinstance(value, list):
+            for item in value:
+                visit(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                visit(item)
+
+    for row in rows:
+        for value in row.values():
+            visit(value)
+    return missing
+
+
+def _endpoint_id(node: Any, node_ids: Mapping[str, str]) -> str:
+    if node is None:
+        return ""
+    node_id = node.get("id")
+    if node_id is not None:
+        return str(node_id)
+    return node_ids.get(node.element_id, "")
+
+
+def adapt_neo4j_value(value: Any, node_ids: Mapping[str, str] | None = None) -> Any:
+    """Convert one Neo4j driver result value; other values pass through unchanged.
+
+    `node_ids` maps element ids to node ids for relationship endpoints that
+    `collect_neo4j_missing_endpoints` found without properties.
+    """
     # Imported here so the embedded store works without touching the driver.
     from neo4j.graph import Node, Path, Relationship
 
+    ids = node_ids or {}
     if isinstance(value, Path):
         return GraphPath(
-            nodes=[adapt_neo4j_value(node) for node in value.nodes],
-            edges=[adapt_neo4j_value(rel) for rel in value.relationships],
+            nodes=[adapt_neo4j_value(node, ids) for node in value.nodes],
+            edges=[adapt_neo4j_value(rel, ids) for rel in value.relationships],
         )
     if isinstance(value, Relationship):
-        start, end = value.start_node, value.end_node
         return GraphEdge(
             type=value.type,
-            source="" if start is None else str(start.get("id")),
-            target="" if end is None else str(end.get("id")),
+            source=_endpoint_id(value.start_node, ids),
+            target=_endpoint_id(value.end_node, ids),
             props=_edge_props(value.type, dict(value.items())),
         )
     if isinstance(value, Node):
@@ -161,9 +206,9 @@ def adapt_neo4j_value(value: Any) -> Any:
             label=label, id=str(props.get("id")), props=_node_props(label, props)
         )
     if isinstance(value, list):
-        return [adapt_neo4j_value(item) for item in value]
+        return [adapt_neo4j_value(item, ids) for item in value]
     if isinstance(value, dict):
-        return {key: adapt_neo4j_value(item) for key, item in value.items()}
+        return {key: adapt_neo4j_value(item, ids) for key, item in value.items()}
     if hasattr(value, "to_native"):
         # neo4j.time types become datetime, date and time objects.
         return value.to_native()

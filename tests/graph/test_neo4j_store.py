@@ -23,7 +23,13 @@ from toxicpath.graph.neo4j_store import Neo4jSettings, Neo4jStore
 from toxicpath.graph.neo4j_writes import chunk_rows
 from toxicpath.graph.open import open_store
 from toxicpath.graph.records import GraphRecords
-from toxicpath.graph.store import ReadOnlyQueryError, ScanInfo, StoreError
+from toxicpath.graph.store import (
+    GraphEdge,
+    GraphPath,
+    ReadOnlyQueryError,
+    ScanInfo,
+    StoreError,
+)
 
 
 @dataclass
@@ -95,6 +101,7 @@ class RecordingDriver:
         self.fail_at_batch = -1
         self.server_error: Exception | None = None
         self.closed_sessions = 0
+        self.canned: dict[str, list[dict[str, Any]]] = {}
 
     def session(self, **config: Any) -> RecordingSession:
         self.session_configs.append(config)
@@ -104,6 +111,9 @@ class RecordingDriver:
         return None
 
     def respond(self, query: str) -> list[dict[str, Any]]:
+        for fragment, rows in self.canned.items():
+            if fragment in query:
+                return rows
         if "dbms.components" in query:
             return [
                 {
@@ -334,3 +344,69 @@ def test_open_store_picks_engine(tmp_path: Path) -> None:
     server.close()
     with pytest.raises(ValueError, match="unsupported store"):
         open_store("http://127.0.0.1:7474", read_only=True)
+
+
+def _hydrator() -> Any:
+    # The driver's own Bolt graph hydrator builds Node, Relationship and Path
+    # objects exactly as it does for a server's records.
+    from neo4j._codec.hydration.bolt.v1.hydration_handler import _GraphHydrator
+
+    return _GraphHydrator()
+
+
+def test_relationship_endpoints_looked_up() -> None:
+    hydrator = _hydrator()
+    edge = hydrator.hydrate_relationship(
+        7, 1, 2, "CAN_ASSUME", {"scan_id": "scan-1"}, "5:r:7", "4:n:1", "4:n:2"
+    )
+    driver = RecordingDriver()
+    driver.canned = {
+        "RETURN r AS edge": [{"edge": edge}],
+        "elementId(n) IN $element_ids": [
+            {"element_id": "4:n:1", "id": "role/a"},
+            {"element_id": "4:n:2", "id": "role/b"},
+        ],
+    }
+    rows = make_store(driver).query(
+        "MATCH (:Identity)-[r:CAN_ASSUME]->(:Identity) RETURN r AS edge"
+    )
+    assert rows == [
+        {
+            "edge": GraphEdge(
+                type="CAN_ASSUME",
+                source="role/a",
+                target="role/b",
+                props={"scan_id": "scan-1"},
+            )
+        }
+    ]
+    lookups = [p for q, p in driver.statements() if "elementId(n)" in q]
+    assert lookups == [{"element_ids": ["4:n:1", "4:n:2"]}]
+
+
+def test_path_adapted_without_lookup() -> None:
+    hydrator = _hydrator()
+    start = hydrator.hydrate_node(1, ["Identity"], {"id": "user/a"}, "4:n:1")
+    end = hydrator.hydrate_node(2, ["Resource"], {"id": "bucket"}, "4:n:2")
+    rel = hydrator.hydrate_unbound_relationship(
+        9, "CAN_ACCESS", {"level": "read", "actions": ["s3:GetObject"]}, "5:r:9"
+    )
+    path = hydrator.hydrate_path([start, end], [rel], [1, 1])
+    driver = RecordingDriver()
+    driver.canned = {"RETURN p AS path": [{"path": path}]}
+    rows = make_store(driver).query(
+        "MATCH p = (:Identity)-[:CAN_ACCESS]->(:Resource) RETURN p AS path"
+    )
+    adapted = rows[0]["path"]
+    assert isinstance(adapted, GraphPath)
+    assert [n.id for n in adapted.nodes] == ["user/a", "bucket"]
+    assert adapted.nodes[1].label == "Resource"
+    assert adapted.edges == [
+        GraphEdge(
+            type="CAN_ACCESS",
+            source="user/a",
+            target="bucket",
+            props={"level": "read", "actions": ["s3:GetObject"]},
+        )
+    ]
+    assert not any("elementId(n)" in q for q, _ in driver.statements())
