@@ -1,5 +1,6 @@
 """Parse databases: RDS instances and clusters, Redshift clusters and
-Elasticsearch/OpenSearch domains, all as DbInstance with a `kind`."""
+Elasticsearch/OpenSearch domains, all as DbInstance with a `kind`: rds,
+redshift, elasticsearch or opensearch (the service the domain was read from)."""
 
 from __future__ import annotations
 
@@ -169,11 +170,14 @@ def _parse_search_domains(index: ResponseIndex, estate: AwsEstate) -> None:
                 statuses = items(response, body, list_key or "")
             for status in statuses:
                 if status:
-                    database = _search_domain(response, status)
+                    kind = "opensearch" if service == "opensearch" else "elasticsearch"
+                    database = _search_domain(response, status, kind)
                     estate.databases[database.arn] = database
 
 
-def _search_domain(response: RawResponse, status: dict[str, Any]) -> DbInstance:
+def _search_domain(
+    response: RawResponse, status: dict[str, Any], kind: str
+) -> DbInstance:
     arn = required_text(response, status, "ARN")
     vpc = mapping(response, status, "VPCOptions")
     encryption = mapping(response, status, "EncryptionAtRestOptions")
@@ -198,7 +202,7 @@ def _search_domain(response: RawResponse, status: dict[str, Any]) -> DbInstance:
         vpc_id=text(response, vpc, "VPCId"),
         subnet_ids=strings(response, vpc, "SubnetIds"),
         security_group_ids=strings(response, vpc, "SecurityGroupIds"),
-        kind="elasticsearch",
+        kind=kind,
         policy=policy_document(
             response, status.get("AccessPolicies"), "AccessPolicies"
         ),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import botocore.session
 import pytest
 from botocore import xform_name
@@ -56,3 +59,17 @@ def test_parameter_names_fallback() -> None:
     assert parameter_names("ecs", "describe-tasks", 2) == ["cluster", "tasks"]
     assert parameter_names("kafka", "describe-cluster", 2) == ["arg0", "arg1"]
     assert parameter_names("s3", "get-bucket-policy", 2) == ["Bucket", "arg1"]
+
+
+def test_documented_table_matches_constant() -> None:
+    docs = Path(__file__).parents[3] / "docs/input-formats.md"
+    rows = re.findall(
+        r"^\| `([a-z0-9-]+)` \| `([a-z0-9-]+)` \| (.+) \|$",
+        docs.read_text(encoding="utf-8"),
+        flags=re.MULTILINE,
+    )
+    documented = {
+        (service, operation): tuple(re.findall(r"`([A-Za-z0-9]+)`", names))
+        for service, operation, names in rows
+    }
+    assert documented == PARAMETER_NAMES

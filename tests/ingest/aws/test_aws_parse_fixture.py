@@ -190,7 +190,7 @@ def test_databases_roles_and_policy(estate: AwsEstate) -> None:
     assert aurora.role_arns == [f"arn:aws:iam::{ACCOUNT}:role/rds-s3-import"]
     assert aurora.security_group_ids == ["sg-admin"]
     search = estate.databases[f"arn:aws:es:{REGION}:{ACCOUNT}:domain/search"]
-    assert search.kind == "elasticsearch"
+    assert search.kind == "opensearch"
     assert search.publicly_accessible is True
     assert search.policy is not None
 
