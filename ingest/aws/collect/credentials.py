@@ -76,6 +76,8 @@ def new_botocore_session(
         )
     install_read_only_guard(session)
     install_local_endpoint_fixes(session)
+    for event_name, handler in options.event_handlers:
+        session.register(event_name, handler)
     return session
 
 

@@ -75,13 +75,14 @@ UNSUPPORTED_CODES = frozenset(
 # raises it too, while a connect timeout is another class and raises), or the
 # server answered with a page that is no AWS response. moto answers an
 # unimplemented operation with an HTML 500 page, which botocore reports as a
-# ResponseParserError or as a ClientError whose code is the bare status "500".
+# ResponseParserError or as a ClientError whose code is the bare status "500",
+# and an operation it has no route for with an HTML 404 page.
 UNSUPPORTED_EXCEPTIONS: tuple[type[Exception], ...] = (
     EndpointConnectionError,
     UnknownEndpointError,
     ResponseParserError,
 )
-UNPARSED_SERVER_ERROR_CODES = frozenset({"500", "501"})
+UNPARSED_SERVER_ERROR_CODES = frozenset({"404", "500", "501"})
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ import botocore.session
 _REGISTRATION_ID = "toxicpath-local-s3-control-host"
 
 
-def _strip_account_prefix(request: Any, **_: Any) -> None:
+def strip_loopback_account_prefix(request: Any, **_: Any) -> None:
+    """Remove a 12-digit account id label in front of a loopback host."""
     parts = urlsplit(request.url)
     host = parts.hostname or ""
     prefix, _dot, rest = host.partition(".")
@@ -32,5 +33,7 @@ def _strip_account_prefix(request: Any, **_: Any) -> None:
 def install_local_endpoint_fixes(session: botocore.session.Session) -> None:
     """Register the S3 Control host fix on `session` (loopback hosts only)."""
     session.register(
-        "before-sign.s3-control.*", _strip_account_prefix, unique_id=_REGISTRATION_ID
+        "before-sign.s3-control.*",
+        strip_loopback_account_prefix,
+        unique_id=_REGISTRATION_ID,
     )

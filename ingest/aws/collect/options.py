@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 DEFAULT_ORG_ROLE_NAME = "OrganizationAccountAccessRole"
 
@@ -41,6 +42,12 @@ class AwsCollectOptions:
     # Bound on polls of iam:GetCredentialReport while the report is generated.
     credential_report_polls: int = 10
     credential_report_poll_seconds: float = 2.0
+    # Extra botocore event handlers, as (event name, handler) pairs, registered
+    # on every session the collector creates; used for instrumentation and
+    # for tests that replay recorded error responses.
+    event_handlers: Sequence[tuple[str, Callable[..., Any]]] = field(
+        default_factory=tuple
+    )
 
     def __post_init__(self) -> None:
         if self.workers < 1:

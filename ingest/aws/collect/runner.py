@@ -124,7 +124,7 @@ def _options_metadata(options: AwsCollectOptions) -> dict[str, Any]:
     return {
         key: list(value) if isinstance(value, tuple) else value
         for key, value in values.items()
-        if key != "external_id"
+        if key not in ("external_id", "event_handlers")
     }
 
 

@@ -39,8 +39,8 @@ def collect_lambda(recorder: ServiceRecorder, options: AwsCollectOptions) -> Non
     for function in functions:
         name = function["FunctionName"]
         recorder.call("get_policy", params={"FunctionName": name}, absent=_NOT_FOUND)
-        recorder.paginate(
-            "list_function_url_configs",
+        recorder.call(
+            "get_function_url_config",
             params={"FunctionName": name},
             absent=_NOT_FOUND,
         )

@@ -1,0 +1,156 @@
+"""A moto server on 127.0.0.1 holding the AWS lab, shared by the collector tests.
+
+The server, the lab and one organization-wide collection are session-scoped,
+so the lab is built once and sequentially (moto's server can crash under
+concurrent writes).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botocore.awsrequest import AWSResponse, HeadersDict
+from labs.aws_lab import AwsLab, build_aws_lab
+from moto.server import ThreadedMotoServer
+from toxicpath.ingest.aws.collect import AwsCollectOptions, collect_aws
+from toxicpath.ingest.snapshot import Snapshot
+
+_SERVER_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_CONFIG_FILE": "/nonexistent/aws-config",
+    "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/aws-credentials",
+    "AWS_EC2_METADATA_DISABLED": "true",
+    "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
+    "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
+}
+
+# Regions the lab collection reads: the lab's region and an opt-in region
+# that moto reports as not enabled.
+LAB_REGIONS = ("us-east-1", "ap-east-1")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    """Start moto's server on a free loopback port and point boto3 at it."""
+    patch = pytest.MonkeyPatch()
+    for key, value in _SERVER_ENVIRONMENT.items():
+        patch.setenv(key, value)
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    patch.setenv("AWS_ENDPOINT_URL", endpoint)
+    try:
+        yield endpoint
+    finally:
+        server.stop()
+        patch.undo()
+
+
+@pytest.fixture(scope="session")
+def aws_lab(moto_endpoint: str) -> AwsLab:
+    return build_aws_lab()
+
+
+def lab_options(**overrides: object) -> AwsCollectOptions:
+    """Collector options for the lab: fast polling and few retries."""
+    values: dict[str, object] = {
+        "regions": LAB_REGIONS,
+        "workers": 4,
+        "max_attempts": 3,
+        "credential_report_poll_seconds": 0.05,
+    }
+    values.update(overrides)
+    return AwsCollectOptions(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def lab_snapshot(aws_lab: AwsLab) -> Snapshot:
+    """The whole lab organization, collected once."""
+    return collect_aws(lab_options(organization=True))
+
+
+_ERROR_RESPONSES = (
+    Path(__file__).resolve().parents[4]
+    / "tests"
+    / "data"
+    / "ingest"
+    / "aws"
+    / "collect"
+    / "error-responses.json"
+)
+
+
+class _RawBody:
+    """The `raw` of a botocore AWSResponse: a stream of the body bytes."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self._data
+
+
+@dataclass
+class ErrorInjector:
+    """A `before-send` handler that answers with a stored AWS error response.
+
+    It answers the first `times` requests (every request when None) and lets
+    the later ones through to the server; `seen` counts the requests.
+    """
+
+    status: int
+    headers: dict[str, str]
+    body: str
+    times: int | None = None
+    seen: int = 0
+    answered: int = 0
+
+    def __call__(self, request: Any, **_: Any) -> AWSResponse | None:
+        self.seen += 1
+        if self.times is not None and self.answered >= self.times:
+            return None
+        self.answered += 1
+        return AWSResponse(
+            request.url,
+            self.status,
+            HeadersDict(self.headers),
+            _RawBody(self.body.encode()),
+        )
+
+
+@pytest.fixture
+def error_injector() -> Callable[..., ErrorInjector]:
+    """Build an ErrorInjector from a named entry of error-responses.json.
+
+    The entries are error responses in the documented wire format of each
+    protocol (JSON, EC2 query, query), with real error codes and messages.
+    """
+    entries = json.loads(_ERROR_RESPONSES.read_text())
+
+    def build(name: str, *, times: int | None = None) -> ErrorInjector:
+        entry = entries[name]
+        return ErrorInjector(
+            status=entry["status"],
+            headers=entry["headers"],
+            body=entry["body"],
+            times=times,
+        )
+
+    return build
