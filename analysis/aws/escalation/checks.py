@@ -10,6 +10,7 @@ from toxicpath.analysis.aws import ids
 from toxicpath.analysis.aws.escalation.catalog import Escalation
 from toxicpath.analysis.aws.escalation.context import EstateView, PrincipalView
 from toxicpath.analysis.aws.escalation.evidence import action_evidence
+from toxicpath.analysis.aws.policy.compiled import CompiledPolicy
 from toxicpath.ingest.aws.estate import Principal
 
 # Attackers pick the name of what they create, so a create action counts when
@@ -40,6 +41,8 @@ class Requirement:
     resource: str = "*"
     extra: tuple[tuple[str, str], ...] = ()
     created: bool = False  # the attacker creates the resource and picks its name
+    # A resource policy that must also allow, such as a role's trust policy.
+    resource_policy: CompiledPolicy | None = None
 
 
 def new(action: str) -> Requirement:
@@ -51,18 +54,31 @@ def on(action: str, resource: str, **extra: str) -> Requirement:
     return Requirement(action, resource, tuple(sorted(extra.items())))
 
 
+def assume(role_arn: str, trust_policy: CompiledPolicy | None) -> Requirement:
+    """`sts:AssumeRole` on a role, decided together with its trust policy."""
+    return Requirement("sts:AssumeRole", role_arn, resource_policy=trust_policy)
+
+
 def satisfied(
     view: EstateView, principal: PrincipalView, requirements: Sequence[Requirement]
 ) -> tuple[tuple[dict[str, Any], ...], bool] | None:
     """Return (evidence per action, conditional) when every requirement is allowed."""
-    if not view.may_allow_all(principal, (r.action for r in requirements)):
+    identity_only = (r.action for r in requirements if r.resource_policy is None)
+    if not view.may_allow_all(principal, identity_only):
         return None
     steps: list[dict[str, Any]] = []
     conditional = False
     for requirement in requirements:
         extra = dict(requirement.extra)
         resource = requirement.resource
-        result = view.evaluate(principal, requirement.action, resource, extra=extra)
+        result = view.evaluate(
+            principal,
+            requirement.action,
+            resource,
+            extra=extra,
+            resource_policy=requirement.resource_policy,
+            resource_policy_required=requirement.resource_policy is not None,
+        )
         if not result.allowed and requirement.created:
             service = requirement.action.split(":", 1)[0].lower()
             template = _CREATE_RESOURCES.get(service)

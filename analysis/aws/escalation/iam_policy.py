@@ -20,6 +20,7 @@ from toxicpath.analysis.aws.escalation.catalog import (
 from toxicpath.analysis.aws.escalation.checks import (
     Requirement,
     admin_of,
+    assume,
     describe,
     finding,
     on,
@@ -283,7 +284,7 @@ def _controlled_roles(
         for role_arn in sorted(view.assumable.get(principal.arn, ())):
             role = view.estate.principals.get(role_arn)
             if role is not None and role.account_id == principal.account_id:
-                yield role, []
+                yield role, [assume(role.arn, view.trust_policy(role))]
         return
     if not view.may_allow(principal, "iam:UpdateAssumeRolePolicy"):
         return
@@ -355,8 +356,7 @@ for _id, _action, _control, _alias in (
         Technique(
             id=_id,
             title=(
-                f"{_action.split(':')[1]} on another role, "
-                f"then {_second.split(':')[1]}"
+                f"{_action.split(':')[1]} on another role, then {_second.split(':')[1]}"
             ),
             required_actions=(_action, _second),
             target_kind=ACCOUNT_ADMIN,
