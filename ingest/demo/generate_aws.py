@@ -5,7 +5,7 @@ Larkspur Labs runs two AWS accounts, production (210987654321) and development
 The files are the responses of the real AWS CLI calls, in the folder layout
 that the raw-response importer reads (`<service>-<operation>.json`, one
 sub-folder per parameterised call with the URL-encoded parameter value as the
-file name). Every id, address and key below is invented.
+file name, without a suffix). Every id, address and key below is invented.
 
 Attack paths the analysis should find:
 
@@ -1264,8 +1264,12 @@ def _dev_files() -> Files:
 
 
 def _param(value: str) -> str:
-    """Return the file name of a parameterised call's response."""
-    return quote(value, safe="") + ".json"
+    """Return the file name of a parameterised call's response.
+
+    The importer reads the file name as the URL-encoded parameter value, so
+    it has no `.json` suffix.
+    """
+    return quote(value, safe="")
 
 
 def demo_files() -> dict[str, Files]:

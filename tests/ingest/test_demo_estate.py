@@ -79,13 +79,20 @@ def test_demo_files_match_generator() -> None:
             assert json.loads(path.read_text()) == body, path
 
 
-def test_demo_files_all_ship() -> None:
-    # Package data ships `*.json` files only.
-    files = [p for p in demo_estate_path().rglob("*") if p.is_file()]
-    assert files
-    assert [p for p in files if p.suffix != ".json"] == []
-    folders = [p for p in demo_estate_path().rglob("*") if p.is_dir()]
-    assert [p for p in folders if "." in p.name] == []
+def test_demo_file_names_follow_layout() -> None:
+    # Plain calls end in .json. Parameter files are named by the URL-encoded
+    # value alone, and the `aws/**/*` package-data pattern ships them.
+    for path in demo_estate_path().rglob("*"):
+        if path.is_dir():
+            assert "." not in path.name, path
+            continue
+        in_call_folder = path.parent.name not in ("us-east-1",) and (
+            path.parent.parent.name == "us-east-1"
+        )
+        if in_call_folder:
+            assert path.suffix == "", path
+        else:
+            assert path.suffix == ".json", path
 
 
 def test_demo_parameters_resolve(records: GraphRecords) -> None:
