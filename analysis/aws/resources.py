@@ -1,9 +1,6 @@
-"""AWS accounts, resources and networks as graph nodes, with their fact edges.
+"""AWS resources and networks as graph nodes, with their fact edges.
 
-`add_account_nodes` writes an Account node per AWS account the estate
-mentions and, when the organization was read, its root and OUs with
-`IN_ACCOUNT` edges from child to parent.
-
+`add_account_nodes` (from `accounts`) writes the Account nodes first.
 `add_resource_nodes` writes Resource nodes for instances, load balancers,
 buckets, Lambda functions, databases and every other parsed resource, the
 Network nodes, and the fact edges `IN_ACCOUNT`, `IN_NETWORK`, `PROTECTED_BY`,
@@ -15,10 +12,11 @@ outside the snapshot is named in `attrs` instead.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from toxicpath.analysis.aws import ids
+from toxicpath.analysis.aws.accounts import add_account_nodes
 from toxicpath.analysis.aws.network.nodes import add_network_nodes
 from toxicpath.analysis.aws.network.reachability import restricted_ingress
 from toxicpath.analysis.aws.node_props import add_fact_edge, aws_node_props
@@ -37,6 +35,8 @@ from toxicpath.ingest.aws.estate import (
 from toxicpath.ingest.transform import TransformContext
 
 logger = logging.getLogger(__name__)
+
+__all__ = ["add_account_nodes", "add_resource_nodes"]
 
 # PolicyResource.kind -> (neutral type, CloudFormation type). Kinds that are
 # already neutral types map to themselves; unknown kinds become `other`.
@@ -93,75 +93,6 @@ _SECRET_ATTRIBUTE_NAMES = frozenset(
 )
 
 
-def add_account_nodes(
-    estate: AwsEstate, records: GraphRecords, context: TransformContext
-) -> None:
-    """Add an Account node per AWS account, and the organization hierarchy."""
-    org = estate.organization
-    names = dict(org.account_names) if org else {}
-    for account in estate.accounts.values():
-        if account.name:
-            names[account.id] = account.name
-    for account_id in sorted(_mentioned_accounts(estate)):
-        attrs: dict[str, Any] = {}
-        if org is not None and account_id == org.management_account_id:
-            attrs["organization_management_account"] = True
-        _add_account(
-            records,
-            account_id,
-            name=names.get(account_id, account_id),
-            scan_id=context.scan_id,
-            attrs=attrs,
-        )
-    if org is None:
-        return
-    if org.root_id:
-        records.add_node(
-            "Account",
-            ids.organization_unit_node(org.root_id),
-            parent_id="",
-            **aws_node_props(
-                node_type="aws_organization_root",
-                native_type="AWS::Organizations::Root",
-                name=f"organization {org.id} root",
-                account_id=org.management_account_id,
-                region="",
-                scan_id=context.scan_id,
-                attrs={"organization_id": org.id, "root_id": org.root_id},
-            ),
-        )
-    for child, parent in org.parents.items():
-        for unit in (child, parent):
-            if _is_account_id(unit) or unit == org.root_id:
-                continue
-            records.add_node(
-                "Account",
-                ids.organization_unit_node(unit),
-                parent_id="",
-                **aws_node_props(
-                    node_type="aws_organizational_unit",
-                    native_type="AWS::Organizations::OrganizationalUnit",
-                    name=names.get(unit, unit),
-                    account_id=org.management_account_id,
-                    region="",
-                    scan_id=context.scan_id,
-                    attrs={"organization_id": org.id, "ou_id": unit},
-                ),
-            )
-    for child, parent in org.parents.items():
-        child_node = _org_member_node(child)
-        parent_node = _org_member_node(parent)
-        records.nodes[child_node].props["parent_id"] = parent_node
-        add_fact_edge(
-            records,
-            "IN_ACCOUNT",
-            child_node,
-            parent_node,
-            scan_id=context.scan_id,
-            reason=f"{child} is inside {parent} in organization {org.id}.",
-        )
-
-
 def add_resource_nodes(
     estate: AwsEstate, records: GraphRecords, context: TransformContext
 ) -> None:
@@ -188,71 +119,6 @@ def add_resource_nodes(
         sum(1 for _ in records.nodes_with_label("Resource")),
         sum(1 for _ in records.nodes_with_label("Network")),
     )
-
-
-def _is_account_id(value: str) -> bool:
-    return len(value) == 12 and value.isdigit()
-
-
-def _org_member_node(member: str) -> str:
-    if _is_account_id(member):
-        return ids.account_id_node(member)
-    return ids.organization_unit_node(member)
-
-
-def _add_account(
-    records: GraphRecords,
-    account_id: str,
-    *,
-    name: str,
-    scan_id: str,
-    attrs: Mapping[str, Any],
-) -> None:
-    records.add_node(
-        "Account",
-        ids.account_id_node(account_id),
-        parent_id="",
-        **aws_node_props(
-            node_type="aws_account",
-            native_type="AWS::Organizations::Account",
-            name=name,
-            account_id=account_id,
-            region="",
-            scan_id=scan_id,
-            attrs={"account_id": account_id, **attrs},
-        ),
-    )
-
-
-def _mentioned_accounts(estate: AwsEstate) -> set[str]:
-    """Return every account id the estate owns something in."""
-    accounts = set(estate.accounts)
-    groups: Iterable[Iterable[Any]] = (
-        estate.principals.values(),
-        estate.instances.values(),
-        estate.security_groups.values(),
-        estate.subnets.values(),
-        estate.vpcs.values(),
-        estate.route_tables.values(),
-        estate.network_acls.values(),
-        estate.load_balancers.values(),
-        estate.buckets.values(),
-        estate.functions.values(),
-        estate.databases.values(),
-        estate.resources.values(),
-    )
-    for group in groups:
-        accounts.update(item.account_id for item in group)
-    if estate.organization is not None:
-        accounts.add(estate.organization.management_account_id)
-        accounts.update(
-            member
-            for pair in estate.organization.parents.items()
-            for member in pair
-            if _is_account_id(member)
-        )
-    accounts.discard("")
-    return accounts
 
 
 def _safe_attributes(owner: str, attributes: Mapping[str, Any]) -> dict[str, Any]:
