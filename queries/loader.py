@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -22,6 +23,9 @@ from toxicpath.queries.metadata import RuleMetadata
 logger = logging.getLogger(__name__)
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
+
+# Tag of the rules whose findings are paths to an account's admin.
+PATH_TO_ADMIN_TAG = "path-to-admin"
 
 
 class RuleLoadError(ValueError):
@@ -146,7 +150,10 @@ def load_rules(
     )
     if orphans:
         raise RuleLoadError(f"{folder}: metadata without a query file: {orphans}")
-    rules.extend(extra)
+    for rule in extra:
+        if known is not None:
+            _check_controls(rule.path, rule.metadata, known)
+        rules.append(rule)
     seen: dict[str, Path] = {}
     for rule in rules:
         if rule.id in seen:
@@ -156,3 +163,9 @@ def load_rules(
         seen[rule.id] = rule.path
     logger.debug("loaded %d rules from %s", len(rules), folder)
     return sorted(rules, key=lambda r: r.id)
+
+
+@lru_cache(maxsize=1)
+def rule_tags() -> dict[str, tuple[str, ...]]:
+    """Return the tags of every packaged rule, by rule id."""
+    return {rule.id: rule.metadata.tags for rule in load_rules(check_controls=False)}

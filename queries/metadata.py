@@ -28,6 +28,7 @@ CAPABILITIES: tuple[str, ...] = (
     "database",
     "secrets",
 )
+Tag = Literal["path-to-admin", "sensitive-data", "exposure", "credentials", "trust"]
 Capability = Literal["identity", "compute", "network", "storage", "database", "secrets"]
 
 
@@ -39,6 +40,8 @@ class Remediation(BaseModel):
     text: str = Field(min_length=1)
     cli: str | None = None
     terraform: str | None = None
+    # True when a pipeline applies the fix without a person (auto-remediation).
+    automated: bool = False
 
 
 class RuleMetadata(BaseModel):
@@ -60,6 +63,8 @@ class RuleMetadata(BaseModel):
     parameters: dict[str, int | float | str | bool | list[str]] = Field(
         default_factory=dict
     )
+    # Labels that group rules for metrics and filters, such as path-to-admin.
+    tags: tuple[Tag, ...] = ()
 
     @field_validator("references")
     @classmethod
