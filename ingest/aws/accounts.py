@@ -10,6 +10,9 @@ from typing import Any
 # The account field of an ARN: arn:<partition>:<service>:<region>:<account>:...
 _ARN_ACCOUNT = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):")
 
+# Response fields that contain the 12-digit id of the owning account.
+_OWNER_FIELDS = frozenset({"OwnerId", "AccountId", "registryId", "Owner"})
+
 
 def account_of_arn(arn: str) -> str | None:
     """Return the 12-digit account id of `arn`, or None (AWS-owned, no account)."""
@@ -19,26 +22,36 @@ def account_of_arn(arn: str) -> str | None:
 
 def most_common_account(arns: Iterable[str]) -> str | None:
     """Return the account id that most of `arns` belong to, or None."""
-    counts: Counter[str] = Counter()
-    for arn in arns:
-        account = account_of_arn(arn)
-        if account is not None:
-            counts[account] += 1
+    return most_common_account_id(
+        account for account in map(account_of_arn, arns) if account is not None
+    )
+
+
+def most_common_account_id(ids: Iterable[str]) -> str | None:
+    """Return the id that occurs most often in `ids`, ties to the smallest."""
+    counts = Counter(ids)
     if not counts:
         return None
     # Ties go to the smallest id, so the result does not depend on file order.
     return min(counts, key=lambda account: (-counts[account], account))
 
 
-def arns_in(value: Any) -> Iterable[str]:
-    """Yield every string in a JSON value that starts with `arn:`."""
+def account_ids_in(value: Any) -> Iterable[str]:
+    """Yield the account id of every ARN and owner field in a JSON value."""
     stack = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, str):
             if item.startswith("arn:"):
-                yield item
+                account = account_of_arn(item)
+                if account is not None:
+                    yield account
         elif isinstance(item, dict):
-            stack.extend(item.values())
+            for key, child in item.items():
+                is_id = isinstance(child, str) and len(child) == 12 and child.isdigit()
+                if key in _OWNER_FIELDS and is_id:
+                    yield child
+                else:
+                    stack.append(child)
         elif isinstance(item, list):
             stack.extend(item)

@@ -12,7 +12,8 @@ Files outside region folders get the region "global". Parameter folder and
 file names are the URL-encoded parameter values, in the order of
 `keys.PARAMETER_NAMES`. A folder whose subfolders are all account folders
 is read as several accounts. The account id comes from
-`sts-get-caller-identity`, or else from the account most ARNs name.
+`sts-get-caller-identity`, or else from the account that most ARNs and
+owner fields (`OwnerId`, `AccountId`, ...) name.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from toxicpath.ingest.aws.accounts import arns_in, most_common_account
+from toxicpath.ingest.aws.accounts import account_ids_in, most_common_account_id
 from toxicpath.ingest.aws.coverage import GLOBAL_REGION, aws_coverage
 from toxicpath.ingest.aws.keys import CallName, parameter_names, split_call_name
 from toxicpath.ingest.errors import InputError
@@ -62,7 +63,10 @@ def _is_account_folder(folder: Path) -> bool:
             continue
         if child.is_dir() and _REGION.match(child.name):
             return True
-        if _call_name_of(child) is not None:
+        # Only a known operation counts, so a folder of another cloud's files
+        # whose names happen to start with an AWS service name is not claimed.
+        call = _call_name_of(child)
+        if call is not None and call.known_operation:
             return True
     return False
 
@@ -94,8 +98,30 @@ def load_raw_responses(probe: InputProbe) -> Snapshot:
     return snapshot
 
 
+def detect_raw_response_file(probe: InputProbe) -> bool:
+    if probe.is_dir or not probe.path.name.endswith(".json"):
+        return False
+    call = _call_name_of(probe.path)
+    return call is not None and call.known_operation
+
+
+def load_raw_response_file(probe: InputProbe) -> Snapshot:
+    call = _call_name_of(probe.path)
+    if call is None:
+        raise InputError(probe.path, "the name is not <service>-<operation>.json")
+    parent = probe.path.parent.name
+    region = parent if _REGION.match(parent) else GLOBAL_REGION
+    call_file = _CallFile(path=probe.path, region=region, call=call)
+    snapshot = _load_call_files(probe.path, [call_file])
+    snapshot.coverage = aws_coverage(snapshot.responses)
+    return snapshot
+
+
 def _load_account_folder(folder: Path) -> Snapshot:
-    call_files = list(_walk_account_folder(folder))
+    return _load_call_files(folder, _walk_account_folder(folder))
+
+
+def _load_call_files(folder: Path, call_files: list[_CallFile]) -> Snapshot:
     bodies = [(call_file, _read_body(call_file.path)) for call_file in call_files]
     account = _account_id(folder, bodies)
     snapshot = Snapshot(kind="import")
@@ -197,12 +223,14 @@ def _account_id(folder: Path, bodies: list[tuple[_CallFile, dict[str, Any]]]) ->
                 "field Account is missing or not text; save the output of"
                 " `aws sts get-caller-identity` unchanged",
             )
-    account = most_common_account(arn for _, body in bodies for arn in arns_in(body))
+    account = most_common_account_id(
+        account for _, body in bodies for account in account_ids_in(body)
+    )
     if account is None:
         raise InputError(
             folder,
             "cannot tell the account id: there is no sts-get-caller-identity.json"
-            " and no ARN names an account; add the output of"
+            " and no ARN or owner field names an account; add the output of"
             " `aws sts get-caller-identity`",
         )
     return account

@@ -8,7 +8,12 @@ from toxicpath.ingest.aws.authorization import (
     load_authorization_details,
     load_cloudsplaining,
 )
-from toxicpath.ingest.aws.folder import detect_raw_responses, load_raw_responses
+from toxicpath.ingest.aws.folder import (
+    detect_raw_response_file,
+    detect_raw_responses,
+    load_raw_response_file,
+    load_raw_responses,
+)
 from toxicpath.ingest.importers import register_importer
 
 register_importer(
@@ -31,4 +36,10 @@ register_importer(
     load_raw_responses,
     "a folder of raw AWS API responses named <service>-<operation>[.json],"
     " optionally under region folders, with parameterised calls in sub-folders",
+)
+register_importer(
+    "aws-raw-response-file",
+    detect_raw_response_file,
+    load_raw_response_file,
+    "one raw AWS API response file named <service>-<operation>.json",
 )

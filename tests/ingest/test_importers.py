@@ -196,6 +196,31 @@ def test_account_from_arns_without_sts(shared_data: Path, tmp_path: Path) -> Non
     assert {response.account for response in snapshot.responses} == {"123456789012"}
 
 
+def test_single_raw_response_file(shared_data: Path) -> None:
+    path = (
+        shared_data / CLOUDMAPPER_DEMO / "us-east-1/ec2-describe-security-groups.json"
+    )
+    snapshot = load_inputs([path])
+    assert len(snapshot.responses) == 1
+    response = snapshot.responses[0]
+    assert (response.service, response.operation) == ("ec2", "describe-security-groups")
+    assert response.region == "us-east-1"
+    # No ARN in the file: the account comes from the groups' OwnerId fields.
+    assert response.account == "123456789012"
+    estate = parse_estate(snapshot)
+    assert len(estate.security_groups) == 8
+
+
+def test_other_cloud_folder_unclaimed(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "iam-policy.json").write_text(json.dumps({"bindings": []}))
+    with pytest.raises(InputError) as raised:
+        load_inputs([folder])
+    assert "no entry of this folder is in a recognised format" in str(raised.value)
+    assert "iam-policy.json" in str(raised.value)
+
+
 def test_registered_importer_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
