@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from toxicpath.ingest.aws.accounts import account_of_arn
-from toxicpath.ingest.aws.estate import AwsEstate
+from toxicpath.ingest.aws.estate import AwsAccount, AwsEstate
 from toxicpath.ingest.errors import InputError
 from toxicpath.ingest.snapshot import RawResponse, Snapshot
 
@@ -38,28 +38,6 @@ class ResponseIndex:
 
     def get(self, service: str, operation: str) -> list[RawResponse]:
         return self._by_call.get((service, operation), [])
-
-    def by_param(
-        self, service: str, operation: str, param: str
-    ) -> dict[tuple[str, str, str], RawResponse]:
-        """Map (account, region, parameter value) to the response of that call."""
-        found: dict[tuple[str, str, str], RawResponse] = {}
-        for response in self.get(service, operation):
-            value = response.params.get(param)
-            if value is not None:
-                found[(response.account, response.region, value)] = response
-        return found
-
-    def by_param_any_region(
-        self, service: str, operation: str, param: str
-    ) -> dict[tuple[str, str], RawResponse]:
-        """Map (account, parameter value) to the response, for global services."""
-        found: dict[tuple[str, str], RawResponse] = {}
-        for response in self.get(service, operation):
-            value = response.params.get(param)
-            if value is not None:
-                found[(response.account, value)] = response
-        return found
 
 
 def describe(response: RawResponse) -> str:
@@ -234,13 +212,7 @@ def responses_with_body(
         yield response, body_of(response)
 
 
-def real_region(region: str) -> str:
-    """Return `region`, or "" for the placeholder of files outside region folders."""
-    return "" if region == "global" else region
-
-
 def ensure_accounts(index: ResponseIndex, estate: AwsEstate) -> None:
-    from toxicpath.ingest.aws.estate import AwsAccount
-
+    """Add an AwsAccount for every account that has responses."""
     for account in index.accounts:
         estate.accounts.setdefault(account, AwsAccount(id=account))

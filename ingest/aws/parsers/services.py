@@ -85,11 +85,11 @@ def _parse_secrets(index: ResponseIndex, estate: AwsEstate) -> None:
             secret.attributes["rotation_enabled"] = bool(
                 flag(response, entry, "RotationEnabled")
             )
+    lookup = _by_name(estate, "secret")
     for response, body in responses_with_body(
         index, "secretsmanager", "get-resource-policy"
     ):
         arn = text(response, body, "ARN")
-        lookup = _by_name(estate, "secret")
         found = lookup.get((response.account, response.region, arn)) or lookup.get(
             (response.account, response.region, response.params.get("SecretId", ""))
         )

@@ -342,3 +342,70 @@ def test_parse_scales_linearly(tmp_path: Path) -> None:
     # A generous bound: linear parsing takes well under a second here, a
     # quadratic join would take minutes.
     assert elapsed < 10
+
+
+def test_parameterised_calls_scale() -> None:
+    count = 5_000
+    policy = json.dumps({"Statement": [{"Effect": "Allow", "Principal": "*"}]})
+    snapshot = Snapshot()
+
+    def add(service: str, operation: str, body: object, **params: str) -> None:
+        snapshot.add_response(
+            RawResponse(
+                cloud="aws",
+                account=ACCOUNT,
+                region=REGION,
+                service=service,
+                operation=operation,
+                params=params,
+                body=body,
+            )
+        )
+
+    add("s3", "list-buckets", {"Buckets": [{"Name": f"b{n}"} for n in range(count)]})
+    add(
+        "secretsmanager",
+        "list-secrets",
+        {
+            "SecretList": [
+                {
+                    "ARN": f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:s{n}",
+                    "Name": f"s{n}",
+                }
+                for n in range(count)
+            ]
+        },
+    )
+    add(
+        "lambda",
+        "list-functions",
+        {
+            "Functions": [
+                {
+                    "FunctionArn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:f{n}",
+                    "FunctionName": f"f{n}",
+                }
+                for n in range(count)
+            ]
+        },
+    )
+    for n in range(count):
+        add("s3", "get-bucket-policy", {"Policy": policy}, Bucket=f"b{n}")
+        add(
+            "secretsmanager",
+            "get-resource-policy",
+            {"ResourcePolicy": policy},
+            SecretId=f"s{n}",
+        )
+        add("lambda", "get-policy", {"Policy": policy}, FunctionName=f"f{n}")
+
+    started = time.perf_counter()
+    estate = parse_estate(snapshot)
+    elapsed = time.perf_counter() - started
+    assert sum(bucket.policy is not None for bucket in estate.buckets.values()) == count
+    assert sum(r.policy is not None for r in estate.resources.values()) == count
+    assert (
+        sum(f.resource_policy is not None for f in estate.functions.values()) == count
+    )
+    # A quadratic join over 5,000 resources would take minutes.
+    assert elapsed < 10
