@@ -7,7 +7,6 @@ registered here, so adding a command touches one line of this file.
 from __future__ import annotations
 
 import typer
-
 from toxicpath.ui.cli import graph_cmd, scan_cmd
 
 app = typer.Typer(
@@ -18,6 +17,8 @@ app = typer.Typer(
 
 app.command()(scan_cmd.scan)
 app.command()(scan_cmd.demo)
+app.command()(graph_cmd.paths)
+app.command("blast-radius")(graph_cmd.blast_radius)
 app.command()(graph_cmd.query)
 
 

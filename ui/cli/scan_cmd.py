@@ -44,9 +44,10 @@ def _run_with_progress(inputs: list[Path], store: str | None, kind: str) -> Scan
 def _print_outcome(
     outcome: ScanOutcome, output: OutputFormat, *, top: int, store: str | None
 ) -> None:
-    from toxicpath.ui.cli.paths_view import print_paths, ranked_paths
+    from toxicpath.ui.cli.graph_cmd import load_path_views
+    from toxicpath.ui.cli.paths_view import print_paths
 
-    paths = ranked_paths(store, limit=top)
+    paths = load_path_views(store, top=top)
     not_evaluated = [
         {
             "cloud": entry.cloud,
