@@ -145,6 +145,8 @@ def derive_exposure_edges(
 
 def instance_exposure(estate: AwsEstate, instance: Instance) -> Exposure | None:
     """Return how the internet reaches an instance through its own public address."""
+    if instance.state in ("terminated", "shutting-down"):
+        return None
     families = []
     if instance.public_ip:
         families.append(4)

@@ -499,3 +499,108 @@ def test_function_url_with_iam_auth() -> None:
     function = _function(estate, _PUBLIC_URL_POLICY)
     function.url_auth_type = "AWS_IAM"
     assert _exposure(_analyse(estate), function.arn) is None
+
+
+def test_terminated_instance_not_exposed() -> None:
+    estate = _estate(_rule("tcp", 22, 22, "0.0.0.0/0"))
+    instance = _instance(estate)
+    instance.state = "terminated"
+    assert _exposure(_analyse(estate), instance.arn) is None
+
+
+def test_ipv6_needs_ipv6_route() -> None:
+    estate = _estate(_rule("tcp", 443, 443, "::/0"))
+    estate.route_tables["rtb-pub"].routes = [("0.0.0.0/0", "igw-1")]
+    instance = _instance(estate, public_ip="", ipv6=("2001:db8::10",))
+    assert _exposure(_analyse(estate), instance.arn) is None
+
+
+def test_egress_only_gateway_not_inbound() -> None:
+    estate = _estate(_rule("tcp", 443, 443, "::/0"))
+    estate.route_tables["rtb-pub"].routes = [("::/0", "eigw-1")]
+    instance = _instance(estate, public_ip="", ipv6=("2001:db8::10",))
+    assert _exposure(_analyse(estate), instance.arn) is None
+
+
+def test_icmp_only_rule_no_edge() -> None:
+    estate = _estate(_rule("icmp", 8, 0, "0.0.0.0/0"))
+    instance = _instance(estate)
+    assert _exposure(_analyse(estate), instance.arn) is None
+
+
+def test_unknown_group_not_evaluated() -> None:
+    estate = _estate(_rule("tcp", 22, 22, "0.0.0.0/0"))
+    instance = _instance(estate, groups=("sg-missing",))
+    assert _exposure(_analyse(estate), instance.arn) is None
+
+
+def test_network_balancer_without_groups() -> None:
+    estate = _estate()
+    balancer = _balancer(estate, listeners=(Listener(53, "UDP"), Listener(443, "TLS")))
+    balancer.kind = "network"
+    balancer.security_group_ids = []
+    edge = _exposure(_analyse(estate), balancer.arn)
+    assert edge is not None
+    assert edge.props["ports"] == ["443/tcp", "53/udp"]
+    notes = [item for item in _evidence(edge) if item["kind"] == "security_group"]
+    assert notes
+
+
+def test_classic_balancer_forwards_instance_port() -> None:
+    estate = _estate(_rule("tcp", 443, 443, "0.0.0.0/0"))
+    estate.security_groups["sg-app"] = SecurityGroup(
+        "sg-app",
+        "app",
+        ACCOUNT,
+        REGION,
+        "vpc-1",
+        ingress=[_rule("tcp", 8000, 8000, "10.0.0.0/16")],
+    )
+    target = _instance(
+        estate, "i-app", subnet="subnet-priv", public_ip="", groups=("sg-app",)
+    )
+    balancer = _balancer(
+        estate, listeners=(Listener(443, "HTTPS", 8000),), targets=("i-app",)
+    )
+    balancer.kind = "classic"
+    edge = _exposure(_analyse(estate), target.arn)
+    assert edge is not None
+    assert edge.props["ports"] == ["8000"]
+    hops = [item for item in _evidence(edge) if item["kind"] == "load_balancer_target"]
+    assert hops[0]["target_ports"] == ["8000"]
+
+
+def test_search_domain_outside_vpc() -> None:
+    estate = _estate()
+    arn = f"arn:aws:es:{REGION}:{ACCOUNT}:domain/logs"
+    estate.databases[arn] = DbInstance(
+        arn=arn,
+        id="logs",
+        account_id=ACCOUNT,
+        region=REGION,
+        publicly_accessible=True,
+        port=443,
+        kind="elasticsearch",
+    )
+    records = _analyse(estate)
+    edge = _exposure(records, arn)
+    assert edge is not None
+    assert edge.props["ports"] == ["443"]
+    assert records.nodes[arn].props["type"] == "search_domain"
+
+
+def test_direct_and_balancer_paths_merge() -> None:
+    estate = _estate(
+        _rule("tcp", 443, 443, "0.0.0.0/0"), _rule("tcp", 22, 22, "0.0.0.0/0")
+    )
+    instance = _instance(estate)
+    _balancer(estate, listeners=(Listener(443, "HTTPS", 8443),), targets=("i-1",))
+    estate.security_groups["sg-1"].ingress.append(
+        SecurityGroupRule("tcp", 8443, 8443, source_group_ids=["sg-1"])
+    )
+    edge = _exposure(_analyse(estate), instance.arn)
+    assert edge is not None
+    assert edge.props["ports"] == ["22", "443", "8443"]
+    kinds = {item["kind"] for item in _evidence(edge)}
+    assert "public_address" in kinds
+    assert "load_balancer_target" in kinds
