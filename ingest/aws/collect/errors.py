@@ -115,7 +115,7 @@ def classify(error: BaseException, *, operation: str) -> ClassifiedError | None:
             return ClassifiedError("throttled", detail)
         if code in UNSUPPORTED_CODES:
             return ClassifiedError("unsupported", detail)
-        if code in UNPARSED_SERVER_ERROR_CODES and "<html" in message.lower():
+        if code in UNPARSED_SERVER_ERROR_CODES and _is_html(message):
             return ClassifiedError(
                 "unsupported",
                 f"{operation}: the endpoint answered HTTP {code} with an HTML page "
@@ -127,3 +127,8 @@ def classify(error: BaseException, *, operation: str) -> ClassifiedError | None:
             "unsupported", f"{operation}: {type(error).__name__}: {error}"
         )
     return None
+
+
+def _is_html(text: str) -> bool:
+    start = text.lstrip()[:200].lower()
+    return start.startswith("<!doctype html") or start.startswith("<html")

@@ -80,7 +80,7 @@ class _Plan:
 def client_config(options: AwsCollectOptions) -> Config:
     """Return the botocore client configuration every collector client uses."""
     return Config(
-        retries={"mode": "adaptive", "max_attempts": options.max_attempts},
+        retries={"mode": "adaptive", "total_max_attempts": options.max_attempts},
         user_agent_extra=f"toxicpath/{__version__}",
     )
 

@@ -7,15 +7,11 @@ concurrent writes).
 
 from __future__ import annotations
 
-import json
 import socket
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import pytest
-from botocore.awsrequest import AWSResponse, HeadersDict
+from labs.aws_errors import ErrorInjector, load_error_injector
 from labs.aws_lab import AwsLab, build_aws_lab
 from moto.server import ThreadedMotoServer
 from toxicpath.ingest.aws.collect import AwsCollectOptions, collect_aws
@@ -68,7 +64,7 @@ def aws_lab(moto_endpoint: str) -> AwsLab:
     return build_aws_lab()
 
 
-def lab_options(**overrides: object) -> AwsCollectOptions:
+def _lab_options(**overrides: object) -> AwsCollectOptions:
     """Collector options for the lab: fast polling and few retries."""
     values: dict[str, object] = {
         "regions": LAB_REGIONS,
@@ -83,74 +79,16 @@ def lab_options(**overrides: object) -> AwsCollectOptions:
 @pytest.fixture(scope="session")
 def lab_snapshot(aws_lab: AwsLab) -> Snapshot:
     """The whole lab organization, collected once."""
-    return collect_aws(lab_options(organization=True))
+    return collect_aws(_lab_options(organization=True))
 
 
-_ERROR_RESPONSES = (
-    Path(__file__).resolve().parents[4]
-    / "tests"
-    / "data"
-    / "ingest"
-    / "aws"
-    / "collect"
-    / "error-responses.json"
-)
-
-
-class _RawBody:
-    """The `raw` of a botocore AWSResponse: a stream of the body bytes."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def stream(self, **_: Any) -> Iterator[bytes]:
-        yield self._data
-
-
-@dataclass
-class ErrorInjector:
-    """A `before-send` handler that answers with a stored AWS error response.
-
-    It answers the first `times` requests (every request when None) and lets
-    the later ones through to the server; `seen` counts the requests.
-    """
-
-    status: int
-    headers: dict[str, str]
-    body: str
-    times: int | None = None
-    seen: int = 0
-    answered: int = 0
-
-    def __call__(self, request: Any, **_: Any) -> AWSResponse | None:
-        self.seen += 1
-        if self.times is not None and self.answered >= self.times:
-            return None
-        self.answered += 1
-        return AWSResponse(
-            request.url,
-            self.status,
-            HeadersDict(self.headers),
-            _RawBody(self.body.encode()),
-        )
+@pytest.fixture
+def lab_options() -> Callable[..., AwsCollectOptions]:
+    """Build collector options for the lab, with keyword overrides."""
+    return _lab_options
 
 
 @pytest.fixture
 def error_injector() -> Callable[..., ErrorInjector]:
-    """Build an ErrorInjector from a named entry of error-responses.json.
-
-    The entries are error responses in the documented wire format of each
-    protocol (JSON, EC2 query, query), with real error codes and messages.
-    """
-    entries = json.loads(_ERROR_RESPONSES.read_text())
-
-    def build(name: str, *, times: int | None = None) -> ErrorInjector:
-        entry = entries[name]
-        return ErrorInjector(
-            status=entry["status"],
-            headers=entry["headers"],
-            body=entry["body"],
-            times=times,
-        )
-
-    return build
+    """Build an ErrorInjector from a named entry of error-responses.json."""
+    return load_error_injector
