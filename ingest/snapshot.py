@@ -184,7 +184,8 @@ def is_snapshot_file(path: Path) -> bool:
     """True when `path` starts with a snapshot header (gzip or plain JSON Lines)."""
     try:
         first = _open_text(path).readline()
-        return json.loads(first).get("format") == SNAPSHOT_FORMAT
+        header = json.loads(first)
+        return isinstance(header, dict) and header.get("format") == SNAPSHOT_FORMAT
     except (OSError, ValueError, EOFError, AttributeError):
         return False
 
