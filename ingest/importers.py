@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from toxicpath.ingest.errors import InputError
+from toxicpath.ingest.redact import redact_response
 from toxicpath.ingest.snapshot import (
     Snapshot,
     SnapshotError,
@@ -228,6 +229,9 @@ def _load_snapshot(probe: InputProbe) -> Snapshot:
     except SnapshotError as exc:
         problem = str(exc).removeprefix(f"{probe.path}: ")
         raise InputError(probe.path, problem) from exc
+    # Snapshots written by toxicpath are redacted already. Redacting again is
+    # a no-op for them and keeps secrets out of hand-made or older files.
+    snapshot.responses = [redact_response(response) for response in snapshot.responses]
     snapshot.sources.append(source_file(probe.path, "toxicpath-snapshot"))
     return snapshot
 

@@ -71,39 +71,80 @@ def aws_coverage(responses: list[RawResponse]) -> list[CoverageEntry]:
         for (account, region, service), count in sorted(calls.items())
     ]
     for account, regions in sorted(regions_by_account.items()):
-        for service in ANALYSED_GLOBAL_SERVICES:
-            if (account, GLOBAL_REGION, service) not in calls:
-                entries.append(
-                    _not_collected(
-                        account,
-                        GLOBAL_REGION,
-                        service,
-                        f"the input contains no {service} responses",
-                    )
-                )
-        if not regions:
-            for service in ANALYSED_REGIONAL_SERVICES:
-                entries.append(
-                    _not_collected(
-                        account,
-                        ALL_REGIONS,
-                        service,
-                        "the input contains no responses from any region",
-                    )
-                )
-            continue
-        for region in sorted(regions):
-            for service in ANALYSED_REGIONAL_SERVICES:
-                if (account, region, service) not in calls:
-                    entries.append(
-                        _not_collected(
-                            account,
-                            region,
-                            service,
-                            f"the input contains no {service} responses for {region}",
-                        )
-                    )
+        entries.extend(_missing_services(account, regions, calls))
+
+    # Member accounts that only Organizations names are listed as well, so
+    # reports show them as not evaluated instead of leaving them out.
+    for account in sorted(_organization_member_accounts(responses)):
+        if account not in regions_by_account:
+            reason = (
+                "the organization lists this account, but the input contains no"
+                " responses from it"
+            )
+            entries.extend(
+                _not_collected(account, GLOBAL_REGION, service, reason)
+                for service in ANALYSED_GLOBAL_SERVICES
+            )
+            entries.extend(
+                _not_collected(account, ALL_REGIONS, service, reason)
+                for service in ANALYSED_REGIONAL_SERVICES
+            )
     return entries
+
+
+def _missing_services(
+    account: str, regions: set[str], calls: Counter[tuple[str, str, str]]
+) -> list[CoverageEntry]:
+    """Return a not_collected entry for each analysed service `account` lacks."""
+    missing = [
+        _not_collected(
+            account,
+            GLOBAL_REGION,
+            service,
+            f"the input contains no {service} responses",
+        )
+        for service in ANALYSED_GLOBAL_SERVICES
+        if (account, GLOBAL_REGION, service) not in calls
+    ]
+    if not regions:
+        missing.extend(
+            _not_collected(
+                account,
+                ALL_REGIONS,
+                service,
+                "the input contains no responses from any region",
+            )
+            for service in ANALYSED_REGIONAL_SERVICES
+        )
+        return missing
+    for region in sorted(regions):
+        missing.extend(
+            _not_collected(
+                account,
+                region,
+                service,
+                f"the input contains no {service} responses for {region}",
+            )
+            for service in ANALYSED_REGIONAL_SERVICES
+            if (account, region, service) not in calls
+        )
+    return missing
+
+
+def _organization_member_accounts(responses: list[RawResponse]) -> set[str]:
+    members: set[str] = set()
+    for response in responses:
+        if response.cloud != "aws" or response.service != "organizations":
+            continue
+        if response.operation not in ("list-accounts", "list-accounts-for-parent"):
+            continue
+        body = response.body if isinstance(response.body, dict) else {}
+        accounts = body.get("Accounts")
+        for account in accounts if isinstance(accounts, list) else []:
+            account_id = account.get("Id") if isinstance(account, dict) else None
+            if isinstance(account_id, str) and account_id:
+                members.add(account_id)
+    return members
 
 
 def _coverage_region(service: str, region: str) -> str:

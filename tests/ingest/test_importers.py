@@ -334,3 +334,41 @@ def test_input_error_is_value_error() -> None:
     error = InputError("x.json", "broken.", accepted_formats=["format a"])
     assert isinstance(error, ValueError)
     assert str(error) == "x.json: broken. Accepted input formats: format a"
+
+
+def test_coverage_lists_member_accounts() -> None:
+    fixture = Path(__file__).parent.parent / "data/ingest/aws/full-account"
+    snapshot = load_inputs([fixture])
+    member = [entry for entry in snapshot.coverage if entry.account == "444455556666"]
+    assert member
+    assert {entry.status for entry in member} == {"not_collected"}
+    assert all("organization lists this account" in entry.reason for entry in member)
+    assert {entry.region for entry in member} == {"global", "all"}
+
+
+def test_snapshot_file_redacted_again(tmp_path: Path) -> None:
+    snapshot = Snapshot()
+    snapshot.add_response(
+        RawResponse(
+            cloud="aws",
+            account="111122223333",
+            region="eu-west-1",
+            service="lambda",
+            operation="list-functions",
+            body={"Functions": [{"Environment": {"Variables": {"KEY": "raw-value"}}}]},
+        )
+    )
+    path = tmp_path / "hand-made.jsonl.gz"
+    write_snapshot(snapshot, path)
+    loaded = load_inputs([path])
+    assert "raw-value" not in json.dumps(loaded.responses[0].body)
+    assert "KEY" in json.dumps(loaded.responses[0].body)
+
+
+def test_authorization_list_wrong_type(tmp_path: Path) -> None:
+    path = tmp_path / "details.json"
+    path.write_text(json.dumps({"RoleDetailList": {"RoleName": "x"}}))
+    with pytest.raises(InputError) as raised:
+        load_inputs([path])
+    assert "field RoleDetailList is a dict, expected a list" in str(raised.value)
+    assert str(raised.value).startswith(f"{path}: ")
