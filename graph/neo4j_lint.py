@@ -1,10 +1,10 @@
 """Check Cypher with Neo4j's own parser and semantic analysis, without a server.
 
-`lint_queries` renders each query for Neo4j, runs the portability check of
-`toxicpath.graph.dialect` on the library text, and sends the rendered text to
+`lint_queries` runs the portability check of `toxicpath.graph.dialect` on the
+library text and renders each query for Neo4j. It sends the rendered text to
 `tools/cypher-lint/lint.mjs`, which calls `lintCypherQuery` from the npm
-package `@neo4j-cypher/language-support` (pinned in its package.json) with the
-schema generated from the graph model. Node.js 20 or later and
+package `@neo4j-cypher/language-support` (pinned in its package.json) with
+the schema generated from the graph model. Node.js 20 or later and
 `npm ci --prefix tools/cypher-lint` are needed.
 """
 

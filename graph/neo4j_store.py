@@ -6,9 +6,9 @@ transactions (the driver retries transient errors), then switches the
 prunes what older scans left behind. Until the switch, `current_scan()` names
 the previous complete scan.
 
-NOTE: nodes and edges are merged by id, so while a load runs, and after one
+NOTE: nodes and edges are merged by id. While a load runs, and after one
 fails, queries see the new scan's nodes and property values beside the
-previous scan's; nothing of the previous scan is deleted until a later scan
+previous scan's. Nothing of the previous scan is deleted until a later scan
 completes. The embedded store swaps whole files and has no such window.
 """
 
@@ -342,33 +342,37 @@ class Neo4jStore:
                     raise
                 written += len(batch.rows)
             session.execute_write(_switch_current, scan.id)
-            kept = session.execute_write(_kept_scans, scan.id, self.retention)
-            self._prune(session, kept)
+            retained = session.execute_write(_retained_scans, scan.id, self.retention)
+            self._prune(session, retained)
         logger.info("loaded scan %s into %s: %d rows", scan.id, self.uri, written)
 
-    def _prune(self, session: Session, kept: list[str]) -> None:
+    def _prune(self, session: Session, retained: list[str]) -> None:
         targets = [f"MATCH (n:{label.name})" for label in NODE_LABELS]
         targets.extend(f"MATCH ()-[n:{edge.name}]->()" for edge in EDGE_TYPES)
         deleted = 0
         for target in targets:
             remove = "DETACH DELETE n" if target.startswith("MATCH (n") else "DELETE n"
             statement = (
-                f"{target} WHERE NOT n.scan_id IN $kept "
+                f"{target} WHERE NOT n.scan_id IN $retained "
                 f"WITH n LIMIT $batch {remove} RETURN count(*) AS deleted"
             )
             while True:
                 count = session.execute_write(
-                    _count_write, statement, {"kept": kept, "batch": PRUNE_BATCH}
+                    _count_write,
+                    statement,
+                    {"retained": retained, "batch": PRUNE_BATCH},
                 )
                 deleted += count
                 if count < PRUNE_BATCH:
                     break
         session.execute_write(
             _run_write,
-            f"MATCH (s:{SCAN_META_LABEL}) WHERE NOT s.id IN $kept DELETE s",
-            {"kept": kept},
+            f"MATCH (s:{SCAN_META_LABEL}) WHERE NOT s.id IN $retained DELETE s",
+            {"retained": retained},
         )
-        logger.info("pruned %d nodes and edges of scans other than %s", deleted, kept)
+        logger.info(
+            "pruned %d nodes and edges of scans other than %s", deleted, retained
+        )
 
 
 def _major_version(version: str) -> int | None:
@@ -421,7 +425,7 @@ def _switch_current(tx: Transaction, scan_id: str) -> None:
     ).consume()
 
 
-def _kept_scans(tx: Transaction, scan_id: str, retention: int) -> list[str]:
+def _retained_scans(tx: Transaction, scan_id: str, retention: int) -> list[str]:
     """Return the current scan and the `retention` newest complete ones before it."""
     result = tx.run(
         f"MATCH (s:{SCAN_META_LABEL}) WHERE s.complete = true AND s.id <> $id "

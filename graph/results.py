@@ -1,8 +1,8 @@
 """Turn both engines' nodes, relationships and paths into one set of dataclasses.
 
 LadybugDB returns nodes and relationships as dicts (`_LABEL`, `_ID`, `_SRC`,
-`_DST`) whose columns are the union of all tables, padded with None; paths are
-dicts with `_NODES` and `_RELS`. The Neo4j driver returns `Node`,
+`_DST`) whose columns are the union of all tables, padded with None. Its paths
+are dicts with `_NODES` and `_RELS`. The Neo4j driver returns `Node`,
 `Relationship` and `Path` objects. Both become `GraphNode`, `GraphEdge` and
 `GraphPath` with only the properties the model declares and that have a value.
 """

@@ -1,8 +1,8 @@
 """Neo4jStore's writes and reads through a recording driver.
 
 The recording driver implements the driver's public session interface
-(`session()`, `execute_write`, `execute_read`, `tx.run`) and keeps every
-statement with its parameters per transaction; no server is involved. Server
+(`session()`, `execute_write`, `execute_read`, `tx.run`). It keeps every
+statement with its parameters per transaction, and no server is involved. Server
 failures are built with the driver's own error hydration, as the driver does
 when a server reports them.
 """
@@ -258,11 +258,11 @@ def test_prune_keeps_retained_scans(
     driver = RecordingDriver()
     make_store(driver, retention=1).load(estate, make_scan("scan-1"))
     prunes = [
-        params for q, params in driver.statements() if "NOT n.scan_id IN $kept" in q
+        params for q, params in driver.statements() if "NOT n.scan_id IN $retained" in q
     ]
     assert prunes
     for params in prunes:
-        assert params["kept"] == ["scan-1", "scan-0"]
+        assert params["retained"] == ["scan-1", "scan-0"]
 
 
 def test_query_uses_read_sessions() -> None:

@@ -4,9 +4,9 @@
 // Reads {"schema": {...}, "queries": [{"name", "text", "parameters"}]} as
 // JSON on stdin and prints {"results": [{"name", "diagnostics": [...]}]} as
 // JSON on stdout. `schema` is the `dbSchema` object of lintCypherQuery
-// (labels, relationshipTypes, propertyKeys, graphSchema); this script adds
-// the registry of Neo4j's built-in functions and procedures, so calls to
-// anything else (APOC, GDS, LadybugDB functions) are reported as unknown.
+// (labels, relationshipTypes, propertyKeys, graphSchema). This script adds
+// the registry of Neo4j's built-in functions and procedures, so the linter
+// reports calls to anything else (APOC, GDS, LadybugDB functions) as unknown.
 // Each query's `parameters` maps parameter names to example values.
 
 import { lintCypherQuery, testData } from '@neo4j-cypher/language-support';
