@@ -1,7 +1,7 @@
 """Offline importers: turn input files and folders into one Snapshot.
 
-`load_inputs` asks each registered importer, in registration order, whether
-it recognises a path, and merges what the first match loads. Each cloud adds
+`load_inputs` calls the detector of each registered importer, in
+registration order, and merges what the first matching importer loads. Each cloud adds
 its formats with `register_importer`, so a new format needs no change here.
 The AWS formats and the snapshot file are registered by this module; Azure
 and GCP modules register theirs when `_load_cloud_importers` imports them.

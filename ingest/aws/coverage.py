@@ -2,8 +2,8 @@
 
 An offline input contains whatever its author collected. Every service present
 gets status "ok"; every service the analysis reads but the input lacks gets
-"not_collected", so reports say what was not evaluated instead of treating a
-missing service as an empty one.
+"not_collected", so reports show what was not evaluated instead of treating
+a missing service as an empty one.
 """
 
 from __future__ import annotations

@@ -197,8 +197,8 @@ def split_call_name(stem: str) -> CallName | None:
 
     Service names may contain hyphens (`ec2-instance-connect`), so the longest
     known service whose operation list contains the rest wins. When no
-    candidate has that operation, the longest known service prefix is kept and the
-    call is marked unknown; a name with no known service prefix gives None.
+    candidate has that operation, the longest known service prefix is kept and
+    the call is marked unknown. A name with no known service prefix gives None.
     """
     if stem in FILE_NAME_ALIASES:
         service, operation = FILE_NAME_ALIASES[stem]

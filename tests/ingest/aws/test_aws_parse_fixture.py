@@ -317,6 +317,7 @@ def test_parse_scales_linearly(tmp_path: Path) -> None:
         }
         for number in range(20_000)
     ]
+
     policies = [
         {
             "PolicyName": f"p-{number}",
@@ -332,12 +333,15 @@ def test_parse_scales_linearly(tmp_path: Path) -> None:
         }
         for number in range(100)
     ]
+
     path = tmp_path / "large.json"
     path.write_text(json.dumps({"RoleDetailList": roles, "Policies": policies}))
     snapshot = load_inputs([path])
+
     started = time.perf_counter()
     estate = parse_estate(snapshot)
     elapsed = time.perf_counter() - started
+
     assert len(estate.principals_of_kind("role")) == 20_000
     # A generous bound: linear parsing takes well under a second here, a
     # quadratic join would take minutes.
