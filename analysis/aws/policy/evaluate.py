@@ -97,13 +97,32 @@ class _Hits:
 
 @dataclass
 class _ActionHits:
+    """Grants and denies that name one action."""
+
     identity_allow: _Hits = field(default_factory=_Hits)
-    boundary_allow: _Hits = field(default_factory=_Hits)
     resource_direct: _Hits = field(default_factory=_Hits)
     resource_exempt: _Hits = field(default_factory=_Hits)
     resource_account: _Hits = field(default_factory=_Hits)
-    scp_allow: dict[int, _Hits] = field(default_factory=dict)
     deny: _Hits = field(default_factory=_Hits)
+
+
+# An applicable Allow of a boundary or SCP: the actions it covers, kept per
+# statement rather than per action because such policies usually allow
+# everything and only matter for actions that something grants.
+_LimitAllow = tuple[frozenset[str], StatementRef, tuple[UndecidedCondition, ...]]
+
+
+@dataclass
+class _Collected:
+    per_action: dict[str, _ActionHits] = field(default_factory=dict)
+    boundary_allows: list[_LimitAllow] = field(default_factory=list)
+    scp_level_allows: list[list[_LimitAllow]] = field(default_factory=list)
+
+    def slot(self, action: str) -> _ActionHits:
+        found = self.per_action.get(action)
+        if found is None:
+            found = self.per_action[action] = _ActionHits()
+        return found
 
 
 @dataclass(frozen=True)
@@ -154,71 +173,82 @@ def _collect(
     context: RequestContext,
     resource_policy: CompiledPolicy | None,
     resource_account: str | None,
-) -> dict[str, _ActionHits]:
-    hits: dict[str, _ActionHits] = {}
-
-    def slot(action: str) -> _ActionHits:
-        found = hits.get(action)
-        if found is None:
-            found = hits[action] = _ActionHits()
-        return found
-
-    common = _Request(
+) -> _Collected:
+    collected = _Collected()
+    request = _Request(
         resource=resource, context=context, resource_account=resource_account
     )
     for policy in principal_policies.identity_policies:
-        for statement, matched, undecided, _ in _applicable(policy, universe, common):
+        for statement, matched, undecided, _ in _applicable(policy, universe, request):
             for action in matched:
-                target = slot(action)
+                target = collected.slot(action)
                 bucket = target.identity_allow if statement.is_allow else target.deny
                 bucket.add(statement.ref, undecided)
 
-    if principal_policies.boundary is not None:
-        for statement, matched, undecided, _ in _applicable(
-            principal_policies.boundary, universe, common
-        ):
-            for action in matched:
-                target = slot(action)
-                bucket = target.boundary_allow if statement.is_allow else target.deny
-                bucket.add(statement.ref, undecided)
-
-    if _scps_apply(principal_policies, context):
-        for level, policies in enumerate(principal_policies.scp_levels):
-            for policy in policies:
-                for statement, matched, undecided, _ in _applicable(
-                    policy, universe, common
-                ):
-                    for action in matched:
-                        target = slot(action)
-                        if statement.is_allow:
-                            target.scp_allow.setdefault(level, _Hits()).add(
-                                statement.ref, undecided
-                            )
-                        else:
-                            target.deny.add(statement.ref, undecided)
-
     if resource_policy is not None:
-        principal = parse_principal(context.principal_arn)
-        if principal.account is None and principal.kind == "aws":
-            principal = PrincipalRef(
-                kind=principal.kind,
-                value=principal.value,
-                account=context.principal_account,
-            )
-        for statement, matched, undecided, kind in _applicable(
-            resource_policy, universe, common, principal=principal
-        ):
+        _collect_resource_policy(
+            collected, resource_policy, universe, request, context=context
+        )
+
+    limits: list[CompiledPolicy] = []
+    if principal_policies.boundary is not None:
+        limits.append(principal_policies.boundary)
+    scps_apply = _scps_apply(principal_policies, context)
+    if scps_apply:
+        limits.extend(p for level in principal_policies.scp_levels for p in level)
+    for policy in limits:
+        is_boundary = policy is principal_policies.boundary
+        for statement, matched, undecided, _ in _applicable(policy, universe, request):
+            if statement.is_allow:
+                if is_boundary:
+                    collected.boundary_allows.append(
+                        (matched, statement.ref, undecided)
+                    )
+                continue
             for action in matched:
-                target = slot(action)
-                if not statement.is_allow:
-                    target.deny.add(statement.ref, undecided)
-                elif kind == ACCOUNT:
-                    target.resource_account.add(statement.ref, undecided)
-                elif kind == SESSION or (kind == DIRECT and _is_user(principal)):
-                    target.resource_exempt.add(statement.ref, undecided)
-                else:
-                    target.resource_direct.add(statement.ref, undecided)
-    return hits
+                collected.slot(action).deny.add(statement.ref, undecided)
+
+    if scps_apply:
+        for level in principal_policies.scp_levels:
+            allows: list[_LimitAllow] = []
+            for policy in level:
+                for statement, matched, undecided, _ in _applicable(
+                    policy, universe, request
+                ):
+                    if statement.is_allow:
+                        allows.append((matched, statement.ref, undecided))
+            collected.scp_level_allows.append(allows)
+    return collected
+
+
+def _collect_resource_policy(
+    collected: _Collected,
+    resource_policy: CompiledPolicy,
+    universe: ActionUniverse,
+    request: _Request,
+    *,
+    context: RequestContext,
+) -> None:
+    principal = parse_principal(context.principal_arn)
+    if principal.account is None and principal.kind == "aws":
+        principal = PrincipalRef(
+            kind=principal.kind,
+            value=principal.value,
+            account=context.principal_account,
+        )
+    for statement, matched, undecided, kind in _applicable(
+        resource_policy, universe, request, principal=principal
+    ):
+        for action in matched:
+            target = collected.slot(action)
+            if not statement.is_allow:
+                target.deny.add(statement.ref, undecided)
+            elif kind == ACCOUNT:
+                target.resource_account.add(statement.ref, undecided)
+            elif kind == SESSION or (kind == DIRECT and _is_user(principal)):
+                target.resource_exempt.add(statement.ref, undecided)
+            else:
+                target.resource_direct.add(statement.ref, undecided)
 
 
 def _is_user(principal: PrincipalRef) -> bool:
@@ -233,8 +263,34 @@ def _scps_apply(
     return SERVICE_LINKED_ROLE_PATH not in context.principal_arn
 
 
+def _limit_hits(allows: list[_LimitAllow], action: str) -> _Hits:
+    hits = _Hits()
+    for matched, ref, undecided in allows:
+        if action in matched:
+            hits.add(ref, undecided)
+    return hits
+
+
+def _certainly_allows(allows: list[_LimitAllow], action: str) -> bool:
+    return any(action in matched and not undecided for matched, _, undecided in allows)
+
+
+def _limits_certainly_allow(
+    action: str, collected: _Collected, principal_policies: PrincipalPolicySet
+) -> bool:
+    if principal_policies.boundary is not None and not _certainly_allows(
+        collected.boundary_allows, action
+    ):
+        return False
+    return all(_certainly_allows(level, action) for level in collected.scp_level_allows)
+
+
+_IMPLICIT_DENY = EvaluationResult(decision=Decision.IMPLICIT_DENY)
+
+
 def _combine(
-    hits: _ActionHits | None,
+    action: str,
+    collected: _Collected,
     *,
     principal_policies: PrincipalPolicySet,
     context: RequestContext,
@@ -242,11 +298,39 @@ def _combine(
     resource_account: str | None,
     resource_policy_required: bool,
 ) -> EvaluationResult:
+    hits = collected.per_action.get(action)
     if hits is None:
-        return EvaluationResult(decision=Decision.IMPLICIT_DENY)
+        return _IMPLICIT_DENY
     if hits.deny.certain:
         return EvaluationResult(
             decision=Decision.EXPLICIT_DENY, denied_by=tuple(hits.deny.certain)
+        )
+    same_account = (
+        resource_account is None or resource_account == context.principal_account
+    )
+    if resource_policy is None and (resource_policy_required or not same_account):
+        return _IMPLICIT_DENY
+    if not (
+        hits.identity_allow.certain
+        or hits.identity_allow.maybe
+        or hits.resource_direct.certain
+        or hits.resource_direct.maybe
+        or hits.resource_exempt.certain
+        or hits.resource_exempt.maybe
+    ):
+        # Nothing grants: an account-level resource grant needs an identity
+        # allow as well.
+        return _IMPLICIT_DENY
+
+    if (
+        resource_policy is None
+        and hits.identity_allow.certain
+        and not hits.deny.maybe
+        and _limits_certainly_allow(action, collected, principal_policies)
+    ):
+        # The common case: an identity policy grants and nothing is undecided.
+        return EvaluationResult(
+            decision=Decision.ALLOW, allowed_by=tuple(hits.identity_allow.refs())
         )
 
     undecided: list[UndecidedCondition] = []
@@ -260,26 +344,16 @@ def _combine(
     identity = term(hits.identity_allow)
     boundary = Tri.TRUE
     if principal_policies.boundary is not None:
-        boundary = term(hits.boundary_allow)
-    scp = Tri.TRUE
-    if _scps_apply(principal_policies, context):
-        scp = tri_and(
-            term(hits.scp_allow.get(level, _Hits()))
-            for level in range(len(principal_policies.scp_levels))
-        )
+        boundary = term(_limit_hits(collected.boundary_allows, action))
+    scp = tri_and(
+        term(_limit_hits(level, action)) for level in collected.scp_level_allows
+    )
     direct = term(hits.resource_direct)
     exempt = term(hits.resource_exempt)
     via_account = term(hits.resource_account)
 
-    same_account = (
-        resource_account is None or resource_account == context.principal_account
-    )
     if resource_policy is None:
-        grant = (
-            Tri.FALSE
-            if resource_policy_required or not same_account
-            else tri_and((identity, boundary))
-        )
+        grant = tri_and((identity, boundary))
     elif not same_account:
         grant = tri_and((identity, boundary, tri_or((direct, exempt, via_account))))
     elif resource_policy_required:
@@ -297,7 +371,7 @@ def _combine(
     allow = tri_and((grant, scp))
 
     if allow is Tri.FALSE:
-        return EvaluationResult(decision=Decision.IMPLICIT_DENY)
+        return _IMPLICIT_DENY
 
     deny_possible = bool(hits.deny.maybe)
     if deny_possible:
@@ -346,7 +420,7 @@ def allowed_actions(
     """
     universe = action_universe(candidate_actions)
     account = _resource_account(resource, resource_account)
-    hits = _collect(
+    collected = _collect(
         principal_policies,
         universe,
         resource=resource,
@@ -357,7 +431,8 @@ def allowed_actions(
     results: dict[str, EvaluationResult] = {}
     for lowered, original in universe.original.items():
         results[original] = _combine(
-            hits.get(lowered),
+            lowered,
+            collected,
             principal_policies=principal_policies,
             context=context,
             resource_policy=resource_policy,

@@ -15,6 +15,7 @@ IAM's matching rules, as the IAM User Guide documents them:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -123,6 +124,7 @@ class ActionUniverse:
     """
 
     actions: tuple[str, ...]
+    serial: int = 0
     lowered: tuple[str, ...] = ()
     all_lowered: frozenset[str] = frozenset()
     by_service: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -140,6 +142,7 @@ class ActionUniverse:
 
 
 _UNIVERSES: dict[tuple[str, ...], ActionUniverse] = {}
+_SERIALS = itertools.count(1)
 _MAX_UNIVERSES = 4096
 
 
@@ -150,9 +153,16 @@ def action_universe(actions: Iterable[str]) -> ActionUniverse:
     if universe is None:
         if len(_UNIVERSES) >= _MAX_UNIVERSES:
             _UNIVERSES.clear()
-        universe = ActionUniverse(actions=key)
+        universe = ActionUniverse(actions=key, serial=next(_SERIALS))
         _UNIVERSES[key] = universe
     return universe
+
+
+@lru_cache(maxsize=65536)
+def _name_regex(name_globs: tuple[str, ...]) -> re.Pattern[str]:
+    """Compile the action-name globs of one service into one regex."""
+    body = "|".join(f"(?:{_glob_to_regex(glob, any_char='.')})" for glob in name_globs)
+    return re.compile(body, re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -160,20 +170,26 @@ class ActionMatcher:
     """The compiled Action (or NotAction) list of one statement.
 
     Exact names go into a set. Patterns with a plain service prefix are
-    grouped by service so only that service's candidates are tested.
+    grouped by service, and their regex is only built when a request or a
+    candidate set contains that service, because broad managed policies name
+    hundreds of services that most requests never touch.
     """
 
     exact: frozenset[str]
     match_all: bool
-    by_service: tuple[tuple[str, re.Pattern[str]], ...]
-    cross_service: tuple[re.Pattern[str], ...]
+    by_service: dict[str, tuple[str, ...]] = field(hash=False, compare=True)
+    cross_service: tuple[str, ...] = ()
+    # Universe serial -> matching subset, filled by `matching`.
+    found_in: dict[int, frozenset[str]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     @classmethod
     def compile(cls, patterns: Iterable[str]) -> ActionMatcher:
         exact: set[str] = set()
         match_all = False
         grouped: dict[str, list[str]] = {}
-        cross_service: list[re.Pattern[str]] = []
+        cross_service: list[str] = []
         for raw in patterns:
             pattern = raw.lower()
             if pattern == "*":
@@ -184,19 +200,13 @@ class ActionMatcher:
                 continue
             service, name = split_action(pattern)
             if has_wildcard(service) or ":" not in pattern:
-                cross_service.append(compile_glob(pattern))
+                cross_service.append(pattern)
             else:
-                grouped.setdefault(service, []).append(
-                    _glob_to_regex(name, any_char=".")
-                )
-        by_service = tuple(
-            (service, re.compile("|".join(f"(?:{r})" for r in regexes), re.DOTALL))
-            for service, regexes in sorted(grouped.items())
-        )
+                grouped.setdefault(service, []).append(name)
         return cls(
             exact=frozenset(exact),
             match_all=match_all,
-            by_service=by_service,
+            by_service={service: tuple(names) for service, names in grouped.items()},
             cross_service=tuple(cross_service),
         )
 
@@ -205,50 +215,47 @@ class ActionMatcher:
         if self.match_all or action in self.exact:
             return True
         service, name = split_action(action)
-        for pattern_service, regex in self.by_service:
-            if pattern_service == service and regex.fullmatch(name):
-                return True
-        return any(regex.fullmatch(action) for regex in self.cross_service)
+        globs = self.by_service.get(service)
+        if globs is not None and _name_regex(globs).fullmatch(name):
+            return True
+        return any(
+            compile_glob(pattern).fullmatch(action) for pattern in self.cross_service
+        )
 
     def matching(self, universe: ActionUniverse) -> frozenset[str]:
         """Return the lower-case candidate actions this list names."""
         if self.match_all:
             return universe.all_lowered
+        found = self.found_in.get(universe.serial)
+        if found is None:
+            if len(self.found_in) >= _MAX_UNIVERSES:
+                self.found_in.clear()
+            found = self.found_in[universe.serial] = self._match_universe(universe)
+        return found
+
+    def _match_universe(self, universe: ActionUniverse) -> frozenset[str]:
         found: set[str] = set(self.exact & universe.all_lowered)
-        for service, regex in self.by_service:
-            found |= _cached_subset(
-                universe,
-                ("s:" + service, regex.pattern),
-                universe.by_service.get(service, ()),
-                regex,
-                name_only=True,
-            )
-        for regex in self.cross_service:
-            found |= _cached_subset(
-                universe,
-                ("x", regex.pattern),
-                universe.lowered,
-                regex,
-                name_only=False,
-            )
+        for service, candidates in universe.by_service.items():
+            globs = self.by_service.get(service)
+            if globs is None:
+                continue
+            key = ("s:" + service, "\n".join(globs))
+            subset = universe.cache.get(key)
+            if subset is None:
+                regex = _name_regex(globs)
+                subset = frozenset(
+                    action
+                    for action in candidates
+                    if regex.fullmatch(split_action(action)[1])
+                )
+                universe.cache[key] = subset
+            found |= subset
+        for pattern in self.cross_service:
+            key = ("x", pattern)
+            subset = universe.cache.get(key)
+            if subset is None:
+                regex = compile_glob(pattern)
+                subset = frozenset(a for a in universe.lowered if regex.fullmatch(a))
+                universe.cache[key] = subset
+            found |= subset
         return frozenset(found)
-
-
-def _cached_subset(
-    universe: ActionUniverse,
-    key: tuple[str, str],
-    candidates: Iterable[str],
-    regex: re.Pattern[str],
-    *,
-    name_only: bool,
-) -> frozenset[str]:
-    """Return the candidates `regex` matches (on the name part if `name_only`)."""
-    subset = universe.cache.get(key)
-    if subset is None:
-        subset = frozenset(
-            action
-            for action in candidates
-            if regex.fullmatch(split_action(action)[1] if name_only else action)
-        )
-        universe.cache[key] = subset
-    return subset
