@@ -281,6 +281,8 @@ def _parse_item(
         assignment = _parse_role_assignment(item)
         estate.role_assignments[assignment.id] = assignment
         _note_assignment_principal(estate, assignment)
+        if subscription_of(assignment.scope):
+            _subscription(estate, subscription_of(assignment.scope))
     elif item_type == DENY_ASSIGNMENT_TYPE:
         deny = _parse_deny_assignment(item)
         estate.deny_assignments[deny.id] = deny
@@ -363,14 +365,20 @@ def _parse_management_group(
     name = str(flat.get("name") or last_segment(str(flat.get("id") or "")))
     group_id = normalize_id(flat.get("id")) or management_group_id(name)
     details = flat.get("details") if isinstance(flat.get("details"), dict) else {}
-    parent = ref_id((details or {}).get("parent")) or parent_id
+    parent = (
+        ref_id((details or {}).get("parent")) or ref_id(flat.get("parent")) or parent_id
+    )
     existing = estate.management_groups.get(group_id)
     group = ManagementGroup(
         id=group_id,
         name=name,
-        display_name=str(flat.get("displayName") or name),
+        display_name=str(
+            flat.get("displayName") or (existing.display_name if existing else name)
+        ),
         parent_id=parent or (existing.parent_id if existing else ""),
-        tenant_id=str(flat.get("tenantId") or "").lower(),
+        tenant_id=str(
+            flat.get("tenantId") or (existing.tenant_id if existing else "")
+        ).lower(),
     )
     estate.management_groups[group_id] = group
     if group.tenant_id:
