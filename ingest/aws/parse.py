@@ -21,6 +21,7 @@ from toxicpath.ingest.aws.parsers.iam import parse_iam
 from toxicpath.ingest.aws.parsers.network import parse_network
 from toxicpath.ingest.aws.parsers.organizations import parse_organizations
 from toxicpath.ingest.aws.parsers.services import parse_services
+from toxicpath.ingest.aws.parsers.snapshots import parse_snapshots
 from toxicpath.ingest.aws.parsers.storage import parse_storage
 from toxicpath.ingest.snapshot import Snapshot
 
@@ -37,6 +38,7 @@ def parse_estate(snapshot: Snapshot) -> AwsEstate:
     parse_storage(index, estate)
     parse_databases(index, estate)
     parse_services(index, estate)
+    parse_snapshots(index, estate)
     parse_organizations(index, estate)
     logger.info(
         "parsed %s accounts: %s principals, %s policies, %s instances,"

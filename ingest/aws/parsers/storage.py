@@ -96,6 +96,7 @@ def _parse_buckets(index: ResponseIndex, estate: AwsEstate) -> None:
         "get-bucket-logging": _read_logging,
         "get-bucket-location": _read_location,
         "get-bucket-tagging": _read_tagging,
+        "get-bucket-ownership-controls": _read_ownership,
     }
     for operation, reader in readers.items():
         for response, body in responses_with_body(index, "s3", operation):
@@ -163,6 +164,17 @@ def _read_logging(response: RawResponse, body: dict[str, Any], bucket: Bucket) -
 def _read_location(response: RawResponse, body: dict[str, Any], bucket: Bucket) -> None:
     location = text(response, body, "LocationConstraint")
     bucket.region = _LOCATION_REGIONS.get(location, location)
+
+
+def _read_ownership(
+    response: RawResponse, body: dict[str, Any], bucket: Bucket
+) -> None:
+    controls = mapping(response, body, "OwnershipControls")
+    rules = items(response, controls, "Rules")
+    bucket.acls_disabled = any(
+        text(response, rule, "ObjectOwnership") == "BucketOwnerEnforced"
+        for rule in rules
+    )
 
 
 def _read_tagging(response: RawResponse, body: dict[str, Any], bucket: Bucket) -> None:

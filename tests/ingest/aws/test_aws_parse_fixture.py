@@ -413,3 +413,25 @@ def test_parameterised_calls_scale() -> None:
     )
     # A quadratic join over 5,000 resources would take minutes.
     assert elapsed < 10
+
+
+def test_snapshots_and_images_sharing(estate: AwsEstate) -> None:
+    public = estate.resources[f"arn:aws:ec2:{REGION}:{ACCOUNT}:snapshot/snap-0public"]
+    assert public.kind == "ebs_snapshot"
+    assert public.public is True
+    assert public.encrypted is False
+    private = estate.resources[f"arn:aws:ec2:{REGION}:{ACCOUNT}:snapshot/snap-0private"]
+    assert private.public is False
+    assert private.attributes["shared_with"] == ["444455556666"]
+    assert private.kms_key_arn == KEY_ARN
+    database = estate.resources[f"arn:aws:rds:{REGION}:{ACCOUNT}:snapshot:nightly"]
+    assert database.kind == "db_snapshot"
+    assert database.public is True
+    images = [r for r in estate.resources.values() if r.kind == "ami"]
+    assert [image.name for image in images] == ["golden"]
+    assert images[0].public is True
+
+
+def test_bucket_owner_enforced_acls(estate: AwsEstate) -> None:
+    assert estate.buckets["app-data"].acls_disabled is True
+    assert estate.buckets["logs"].acls_disabled is None
