@@ -226,6 +226,8 @@ class Bucket:
     versioning: str = ""
     logging_enabled: bool | None = None
     tags: dict[str, str] = field(default_factory=dict)
+    # True when Object Ownership is BucketOwnerEnforced: ACLs then grant nothing.
+    acls_disabled: bool | None = None
 
     @property
     def arn(self) -> str:
