@@ -206,6 +206,13 @@ def _parse_functions(index: ResponseIndex, estate: AwsEstate) -> None:
         for configuration in items(response, body, "Functions"):
             function = _function(response, configuration)
             estate.functions[function.arn] = function
+    for response, body in responses_with_body(
+        index, "lambda", "get-function-configuration"
+    ):
+        function = _function(response, body)
+        existing = estate.functions.get(function.arn)
+        if existing is None or not existing.role_arn:
+            estate.functions[function.arn] = function
     for response, body in responses_with_body(index, "lambda", "get-function"):
         configuration = mapping(response, body, "Configuration")
         if configuration:
