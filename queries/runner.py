@@ -136,10 +136,20 @@ def _finding_from_row(rule: Rule, row: Mapping[str, Any]) -> Finding:
 def _path_from_row(rule: Rule, row: Mapping[str, Any]) -> FindingPath:
     value = row.get("path")
     if isinstance(value, GraphPath):
-        return FindingPath(
-            node_ids=tuple(node.id for node in value.nodes),
-            edge_types=tuple(edge.type for edge in value.edges),
-        )
+        node_ids = [node.id for node in value.nodes]
+        if len(node_ids) != len(value.edges) + 1:
+            # LadybugDB repeats the node at a zero-length segment (`*0..N`
+            # matched with no hop), so one node appears twice in a row.
+            node_ids = [
+                n for i, n in enumerate(node_ids) if i == 0 or n != node_ids[i - 1]
+            ]
+        try:
+            return FindingPath(
+                node_ids=tuple(node_ids),
+                edge_types=tuple(edge.type for edge in value.edges),
+            )
+        except ValueError as error:
+            raise RuleRowError(f"rule {rule.id}: {error}") from error
     if value is not None:
         raise RuleRowError(
             f"rule {rule.id} returned a path column of type {type(value).__name__}; "

@@ -1,10 +1,15 @@
 """Which provider-neutral capabilities a scan's coverage lets rules evaluate.
 
-Coverage entries name provider services. A capability (identity, compute,
-network, storage, database, secrets) counts as covered when at least one of
-its services was read ("ok") and none failed. A service that does not exist
-or is not enabled in a region ("unsupported", "not_enabled") holds nothing to
-evaluate, so it neither covers nor blocks.
+Coverage entries name provider services. Each capability (identity,
+compute, network, storage, database, secrets) has core services per cloud:
+the capability counts as covered when a core service was read ("ok") and no
+core service failed. A service that does not exist or is not enabled in a
+region ("unsupported", "not_enabled") holds nothing to evaluate, so it
+neither covers nor blocks.
+
+NOTE: failures of services outside the core set (for example DynamoDB for
+the database capability, or Organizations for identity) do not block a
+capability, so a control can pass while those services went unread.
 """
 
 from __future__ import annotations
@@ -66,6 +71,34 @@ SERVICE_CAPABILITIES: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
+# The services each capability cannot do without, per cloud.
+CORE_SERVICES: dict[str, dict[str, frozenset[str]]] = {
+    "aws": {
+        "identity": frozenset({"iam"}),
+        "compute": frozenset({"ec2"}),
+        "network": frozenset({"ec2"}),
+        "storage": frozenset({"s3"}),
+        "database": frozenset({"rds"}),
+        "secrets": frozenset({"secretsmanager"}),
+    },
+    "azure": {
+        "identity": frozenset({"authorization"}),
+        "compute": frozenset({"compute"}),
+        "network": frozenset({"network"}),
+        "storage": frozenset({"storage"}),
+        "database": frozenset({"sql"}),
+        "secrets": frozenset({"keyvault"}),
+    },
+    "gcp": {
+        "identity": frozenset({"iam", "cloudresourcemanager"}),
+        "compute": frozenset({"compute"}),
+        "network": frozenset({"compute"}),
+        "storage": frozenset({"storage"}),
+        "database": frozenset({"sqladmin"}),
+        "secrets": frozenset({"secretmanager"}),
+    },
+}
+
 # Statuses that mean "nothing there to read" rather than "could not read".
 _NEUTRAL_STATUSES = frozenset({"unsupported", "not_enabled"})
 
@@ -86,7 +119,9 @@ class CapabilityCoverage:
             return ""
         failures = self.failed.get(capability)
         if failures:
-            return f"{capability} not fully read: " + "; ".join(sorted(failures)[:3])
+            shown = "; ".join(sorted(failures)[:2])
+            more = f" and {len(failures) - 2} more" if len(failures) > 2 else ""
+            return f"{capability} not fully read: {shown}{more}"
         return f"{capability} was not collected"
 
 
@@ -111,7 +146,10 @@ def capability_coverage(entries: Iterable[CoverageEntry]) -> CapabilityCoverage:
             )
         else:
             capabilities = services.get(name, ())
+        core = CORE_SERVICES.get(entry.cloud, {})
         for capability in capabilities:
+            if name != "*" and name not in core.get(capability, frozenset()):
+                continue
             if entry.status == COVERAGE_OK:
                 result.covered.setdefault(capability, set()).add(
                     f"{entry.cloud}:{name}"

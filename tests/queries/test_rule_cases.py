@@ -305,3 +305,15 @@ def test_path_rule_findings_carry_path(load_store, case: Case) -> None:
         or finding.path.node_ids[0] == finding.resource_id
     )
     assert len(finding.path.edge_types) == len(finding.path.node_ids) - 1
+
+
+def test_zero_hop_segment_path_shape(load_store) -> None:
+    estate = Estate()
+    _exposed_vm(estate)
+    estate.resource(DB, type="database", sensitivity="high")
+    estate.access(ROLE, DB)
+    store = load_store(estate.records)
+    rule = RULES["exposed-compute-reaches-sensitive-data"]
+    [finding] = run_rules(store, [rule]).findings
+    assert finding.path.node_ids == ("internet", VM, ROLE, DB)
+    assert finding.path.edge_types == ("EXPOSED_TO", "RUNS_AS", "CAN_ACCESS")
