@@ -7,7 +7,7 @@ registered here, so adding a command touches one line of this file.
 from __future__ import annotations
 
 import typer
-from toxicpath.ui.cli import graph_cmd, scan_cmd
+from toxicpath.ui.cli import findings_cmd, graph_cmd, scan_cmd
 
 app = typer.Typer(
     help="toxicpath: cloud attack-path analysis for AWS, Azure and GCP.",
@@ -20,6 +20,11 @@ app.command()(scan_cmd.demo)
 app.command()(graph_cmd.paths)
 app.command("blast-radius")(graph_cmd.blast_radius)
 app.command()(graph_cmd.query)
+app.command()(findings_cmd.findings)
+app.command()(findings_cmd.diff)
+app.command()(findings_cmd.accept)
+app.command()(findings_cmd.compliance)
+app.command()(findings_cmd.rules)
 
 
 @app.command()
