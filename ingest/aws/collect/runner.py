@@ -91,7 +91,7 @@ def collect_aws(
     """Read the AWS accounts that `options` selects and return the snapshot."""
     unknown = sorted(set(options.services) - set(SERVICE_NAMES))
     if unknown:
-        raise ValueError(
+        raise CollectError(
             f"unknown AWS service(s) {', '.join(unknown)}; "
             f"known services: {', '.join(SERVICE_NAMES)}"
         )
