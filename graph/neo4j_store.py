@@ -23,7 +23,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from toxicpath.graph.model import EDGE_TYPES, NODE_LABELS
+from toxicpath.graph.neo4j_statements import (
+    CLEAR_CURRENT,
+    CURRENT_SCAN,
+    ENDPOINT_LOOKUP,
+    PRUNE_SCAN_META,
+    RETAINED_SCANS,
+    SERVER_COMPONENTS,
+    SET_CURRENT,
+    START_SCAN,
+    prune_statements,
+)
 from toxicpath.graph.neo4j_writes import (
     DEFAULT_CHUNK_BYTES,
     DEFAULT_CHUNK_SIZE,
@@ -35,7 +45,7 @@ from toxicpath.graph.results import (
     adapt_neo4j_value,
     collect_neo4j_missing_endpoints,
 )
-from toxicpath.graph.schema import SCAN_META_LABEL, neo4j_schema_statements
+from toxicpath.graph.schema import neo4j_schema_statements
 from toxicpath.graph.store import ScanInfo, StoreError
 
 logger = logging.getLogger(__name__)
@@ -222,12 +232,7 @@ class Neo4jStore:
     def verify_server(self) -> str:
         """Check that the server is Neo4j 5 or later and return its version."""
         with self._session(write=False) as session:
-            rows = session.execute_read(
-                _read_rows,
-                "CALL dbms.components() YIELD name, versions, edition "
-                "RETURN name AS name, versions AS versions, edition AS edition",
-                {},
-            )
+            rows = session.execute_read(_read_rows, SERVER_COMPONENTS, {})
         version = ""
         for row in rows:
             if row.get("name") == "Neo4j Kernel" and row.get("versions"):
@@ -266,14 +271,7 @@ class Neo4jStore:
         """Return the scan the marker names current, or None for an empty database."""
         self._ensure_verified()
         with self._session(write=False) as session:
-            rows = session.execute_read(
-                _read_rows,
-                f"MATCH (s:{SCAN_META_LABEL}) WHERE s.current = true "
-                "RETURN s.id AS id, s.created_at AS created_at, "
-                "s.complete AS complete, s.kind AS kind, s.sources AS sources, "
-                "s.counts AS counts",
-                {},
-            )
+            rows = session.execute_read(_read_rows, CURRENT_SCAN, {})
         if not rows:
             return None
         row = rows[0]
@@ -306,10 +304,7 @@ class Neo4jStore:
                 session.execute_write(_run_write, statement, {})
             session.execute_write(
                 _run_write,
-                f"MERGE (s:{SCAN_META_LABEL} {{id: $id}}) "
-                "SET s.created_at = $created_at, s.complete = false, "
-                "s.current = false, s.kind = $kind, s.sources = $sources, "
-                "s.counts = $counts",
+                START_SCAN,
                 {
                     "id": scan.id,
                     "created_at": scan.created_at,
@@ -347,15 +342,8 @@ class Neo4jStore:
         logger.info("loaded scan %s into %s: %d rows", scan.id, self.uri, written)
 
     def _prune(self, session: Session, retained: list[str]) -> None:
-        targets = [f"MATCH (n:{label.name})" for label in NODE_LABELS]
-        targets.extend(f"MATCH ()-[n:{edge.name}]->()" for edge in EDGE_TYPES)
         deleted = 0
-        for target in targets:
-            remove = "DETACH DELETE n" if target.startswith("MATCH (n") else "DELETE n"
-            statement = (
-                f"{target} WHERE NOT n.scan_id IN $retained "
-                f"WITH n LIMIT $batch {remove} RETURN count(*) AS deleted"
-            )
+        for statement in prune_statements():
             while True:
                 count = session.execute_write(
                     _count_write,
@@ -365,11 +353,7 @@ class Neo4jStore:
                 deleted += count
                 if count < PRUNE_BATCH:
                     break
-        session.execute_write(
-            _run_write,
-            f"MATCH (s:{SCAN_META_LABEL}) WHERE NOT s.id IN $retained DELETE s",
-            {"retained": retained},
-        )
+        session.execute_write(_run_write, PRUNE_SCAN_META, {"retained": retained})
         logger.info(
             "pruned %d nodes and edges of scans other than %s", deleted, retained
         )
@@ -395,11 +379,7 @@ def _read_rows_with_endpoints(
     missing = collect_neo4j_missing_endpoints(rows)
     if not missing:
         return rows, {}
-    lookup = tx.run(
-        "MATCH (n) WHERE elementId(n) IN $element_ids "
-        "RETURN elementId(n) AS element_id, n.id AS id",
-        {"element_ids": sorted(missing)},
-    )
+    lookup = tx.run(ENDPOINT_LOOKUP, {"element_ids": sorted(missing)})
     return rows, {str(r["element_id"]): str(r["id"]) for r in lookup}
 
 
@@ -413,23 +393,11 @@ def _count_write(tx: Transaction, cypher: str, params: dict[str, Any]) -> int:
 
 
 def _switch_current(tx: Transaction, scan_id: str) -> None:
-    tx.run(
-        f"MATCH (s:{SCAN_META_LABEL}) WHERE s.current = true AND s.id <> $id "
-        "SET s.current = false",
-        {"id": scan_id},
-    ).consume()
-    tx.run(
-        f"MATCH (s:{SCAN_META_LABEL} {{id: $id}}) "
-        "SET s.complete = true, s.current = true",
-        {"id": scan_id},
-    ).consume()
+    tx.run(CLEAR_CURRENT, {"id": scan_id}).consume()
+    tx.run(SET_CURRENT, {"id": scan_id}).consume()
 
 
 def _retained_scans(tx: Transaction, scan_id: str, retention: int) -> list[str]:
     """Return the current scan and the `retention` newest complete ones before it."""
-    result = tx.run(
-        f"MATCH (s:{SCAN_META_LABEL}) WHERE s.complete = true AND s.id <> $id "
-        "RETURN s.id AS id ORDER BY s.created_at DESC LIMIT $retention",
-        {"id": scan_id, "retention": retention},
-    )
+    result = tx.run(RETAINED_SCANS, {"id": scan_id, "retention": retention})
     return [scan_id, *(str(record["id"]) for record in result)]

@@ -14,6 +14,7 @@ from toxicpath.graph.neo4j_lint import (
     lint_queries,
     linter_available,
 )
+from toxicpath.graph.neo4j_statements import example_statements
 from toxicpath.graph.neo4j_writes import edge_statement, node_statement
 from toxicpath.graph.schema import neo4j_schema_statements
 
@@ -93,6 +94,14 @@ def test_store_write_statements_pass_linter() -> None:
         if not d.message.startswith(("source is not present", "target is not present"))
     ]
     assert unexpected == []
+
+
+def test_store_read_statements_pass_linter() -> None:
+    queries = [
+        LintQuery(name, statement, parameters)
+        for name, statement, parameters in example_statements()
+    ]
+    assert [str(d) for d in lint_queries(queries)] == []
 
 
 @pytest.mark.parametrize(
