@@ -117,12 +117,12 @@ def derive_entra_edges(
                     scan_id,
                 )
     for owner, owned in estate.owners:
-        target = estate.principals.get(owned)
-        if target is None:
+        owned_principal = estate.principals.get(owned)
+        if owned_principal is None:
             continue
         technique = (
             "azure-group-owner-add-member"
-            if target.kind == "group"
+            if owned_principal.kind == "group"
             else "azure-owner-add-secret"
         )
         source = ensure_principal_node(records, index, owner, scan_id)

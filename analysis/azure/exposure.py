@@ -151,13 +151,14 @@ def _ip_configurations(estate: AzureEstate) -> Iterator[IpConfiguration]:
     for nic in nics.values():
         machine_ref = ref_id(nic.properties.get("virtualMachine"))
         if nic.id not in owners and machine_ref in estate.resources:
+            # A NIC export names its VM even when the VM list lacks networkProfile.
             owners[nic.id] = estate.resources[machine_ref]
     for nic_id, machine in owners.items():
-        nic = nics.get(nic_id)
-        if nic is None:
+        owned_nic = nics.get(nic_id)
+        if owned_nic is None:
             continue
-        nic_nsg = ref_id(nic.properties.get("networkSecurityGroup"))
-        for raw in nic.properties.get("ipConfigurations") or []:
+        nic_nsg = ref_id(owned_nic.properties.get("networkSecurityGroup"))
+        for raw in owned_nic.properties.get("ipConfigurations") or []:
             if isinstance(raw, dict):
                 yield _configuration(raw, machine, nic_nsg, fallback_id=nic_id)
     for scale_set in estate.resources_of_type(VMSS_TYPE):

@@ -28,6 +28,7 @@ from toxicpath.ingest.azure.estate import (
     VNET_TYPE,
     AzureEstate,
     AzureResource,
+    ResourceGroup,
     RoleDefinition,
 )
 from toxicpath.ingest.transform import TransformContext
@@ -167,30 +168,36 @@ def add_account_nodes(
                 reason=f"Subscription {subscription.subscription_id} is in {parent}.",
             )
         _add_account_admin(records, subscription.subscription_id, scan_id)
-    for group_id, group in estate.resource_groups.items():
-        records.add_node(
-            "Account",
-            group_id,
-            parent_id=subscription_id_node(group.subscription_id),
-            **azure_node_props(
-                node_type="azure_resource_group",
-                native_type="Microsoft.Resources/resourceGroups",
-                name=group.name,
-                account_id=group.subscription_id,
-                region=group.location,
-                tags=group.tags,
-                scan_id=scan_id,
-            ),
-        )
-        add_fact_edge(
-            records,
-            "IN_ACCOUNT",
-            group_id,
-            subscription_id_node(group.subscription_id),
+    for group_id, resource_group in estate.resource_groups.items():
+        _add_resource_group(records, group_id, resource_group, scan_id)
+
+
+def _add_resource_group(
+    records: GraphRecords, group_id: str, group: ResourceGroup, scan_id: str
+) -> None:
+    records.add_node(
+        "Account",
+        group_id,
+        parent_id=subscription_id_node(group.subscription_id),
+        **azure_node_props(
+            node_type="azure_resource_group",
+            native_type="Microsoft.Resources/resourceGroups",
+            name=group.name,
+            account_id=group.subscription_id,
+            region=group.location,
+            tags=group.tags,
             scan_id=scan_id,
-            reason=f"Resource group {group.name} is in subscription "
-            f"{group.subscription_id}.",
-        )
+        ),
+    )
+    add_fact_edge(
+        records,
+        "IN_ACCOUNT",
+        group_id,
+        subscription_id_node(group.subscription_id),
+        scan_id=scan_id,
+        reason=f"Resource group {group.name} is in subscription "
+        f"{group.subscription_id}.",
+    )
 
 
 def _add_account_admin(

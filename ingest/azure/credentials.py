@@ -49,7 +49,7 @@ def build_credential(options: CredentialOptions) -> Any:
         )
         return TenantScopedCredential(default, options.tenant_id)
     if options.method == "cli":
-        return identity.AzureCliCredential(tenant_id=options.tenant_id or None)
+        return identity.AzureCliCredential(tenant_id=options.tenant_id)
     if options.method == "managed-identity":
         return identity.ManagedIdentityCredential(client_id=options.client_id or None)
     if options.method == "service-principal":

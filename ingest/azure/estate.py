@@ -443,6 +443,10 @@ def _tags(value: Any) -> dict[str, str]:
     return {str(k): str(v) for k, v in value.items()}
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    return dict(value) if isinstance(value, dict) else {}
+
+
 def _add_resource(estate: AzureEstate, item: dict[str, Any], item_type: str) -> None:
     resource_id = normalize_id(item.get("id"))
     if not resource_id:
@@ -463,8 +467,8 @@ def _add_resource(estate: AzureEstate, item: dict[str, Any], item_type: str) -> 
         subscription_id=subscription_of(resource_id),
         resource_group_id=resource_group_id_of(resource_id),
         properties=properties,
-        identity=item.get("identity") if isinstance(item.get("identity"), dict) else {},
-        sku=item.get("sku") if isinstance(item.get("sku"), dict) else {},
+        identity=_mapping(item.get("identity")),
+        sku=_mapping(item.get("sku")),
         kind=str(item.get("kind") or ""),
         tags=_tags(item.get("tags")),
     )
