@@ -372,3 +372,31 @@ def test_authorization_list_wrong_type(tmp_path: Path) -> None:
         load_inputs([path])
     assert "field RoleDetailList is a dict, expected a list" in str(raised.value)
     assert str(raised.value).startswith(f"{path}: ")
+
+
+def test_probe_parses_json_once(
+    shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[Path] = []
+    original = importers.load_json_file
+
+    def counting(path: Path) -> object:
+        calls.append(path)
+        return original(path)
+
+    monkeypatch.setattr(importers, "load_json_file", counting)
+    path = shared_data / AUTHORIZATION_DETAILS / "missing_constraints_fragment.json"
+    load_inputs([path])
+    assert calls == [path]
+
+
+def test_raw_file_array_rejected(shared_data: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    shutil.copytree(shared_data / CLOUDMAPPER_DEMO, folder)
+    queues = folder / "us-east-1/sqs-list-queues.json"
+    queues.write_text(json.dumps(["https://queue.amazonaws.com/123456789012/demo"]))
+    with pytest.raises(InputError) as raised:
+        load_inputs([folder])
+    message = str(raised.value)
+    assert message.startswith(f"{queues}: ")
+    assert "contains a JSON list" in message
