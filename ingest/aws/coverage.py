@@ -1,7 +1,7 @@
 """Coverage of an imported AWS input: which services it contains, which it lacks.
 
 An offline input contains whatever its author collected. Every service present
-gets status "ok"; every service the analysis reads but the input lacks gets
+gets status "ok". Every service the analysis reads but the input lacks gets
 "not_collected", so reports show what was not evaluated instead of treating
 a missing service as an empty one.
 """

@@ -193,7 +193,7 @@ def _function(response: RawResponse, configuration: dict[str, Any]) -> LambdaFun
         region=response.region,
         role_arn=text(response, configuration, "Role"),
         runtime=text(response, configuration, "Runtime"),
-        # Names only: values never leave redaction, and are not read here.
+        # Names only: redaction has replaced the values, and they are not read here.
         environment_variable_names=sorted(variables),
         vpc_id=text(response, vpc, "VpcId"),
         subnet_ids=strings(response, vpc, "SubnetIds"),
