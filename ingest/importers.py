@@ -169,6 +169,13 @@ def _describe_unrecognised(probe: InputProbe) -> str:
         names = sorted(child.name for child in probe.path.iterdir())
         shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
         return f"no entry of this folder is in a recognised format ({shown})"
+    with probe.path.open("rb") as stream:
+        magic = stream.read(2)
+    if magic == b"\x1f\x8b":
+        return (
+            "a gzip file whose first line is not a toxicpath snapshot header,"
+            " so it is damaged, truncated or not a snapshot"
+        )
     try:
         content = probe.json()
     except InputError as exc:

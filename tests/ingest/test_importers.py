@@ -293,6 +293,10 @@ def _bad_inputs(shared_data: Path, tmp_path: Path) -> dict[str, Path]:
     cut_snapshot.write_bytes(gzip.compress(b"".join(lines[:-1])))
     cases["truncated snapshot"] = cut_snapshot
 
+    cut_bytes = tmp_path / "cut-bytes.jsonl.gz"
+    cut_bytes.write_bytes(snapshot_path.read_bytes()[:10])
+    cases["truncated gzip header"] = cut_bytes
+
     cases["missing path"] = tmp_path / "does-not-exist.json"
     return cases
 
@@ -305,6 +309,7 @@ BAD_INPUT_CASES = (
     ("truncated file", "truncated"),
     ("truncated file in folder", "truncated"),
     ("truncated snapshot", "truncated"),
+    ("truncated gzip header", "truncated"),
     ("missing path", "no such file or folder"),
 )
 
