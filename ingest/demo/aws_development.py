@@ -12,9 +12,11 @@ from toxicpath.ingest.demo.aws_shapes import (
     DEV_CANONICAL_ID,
     PROD,
     Files,
+    account_public_access_block,
     allow,
     bucket_files,
     credential_report,
+    describe_organization,
     doc,
     managed_policy,
     report_row,
@@ -22,6 +24,7 @@ from toxicpath.ingest.demo.aws_shapes import (
     tags,
     trust,
     user,
+    with_empty_services,
 )
 
 
@@ -142,4 +145,6 @@ def development_files() -> Files:
             owner_id=DEV_CANONICAL_ID,
         )
     )
-    return files
+    files["organizations-describe-organization.json"] = describe_organization()
+    files.update(account_public_access_block(DEV, blocked=True))
+    return with_empty_services(files)

@@ -13,14 +13,20 @@ from toxicpath.ingest.demo.aws_shapes import (
     ADMIN_POLICY,
     CREATED,
     DEV,
+    DEVELOPMENT_OU,
+    ORGANIZATION_ID,
     PARTNER,
     PROD,
     PROD_CANONICAL_ID,
+    PRODUCTION_OU,
     REGION,
+    ROOT_ID,
     Files,
+    account_public_access_block,
     allow,
     bucket_files,
     credential_report,
+    describe_organization,
     doc,
     param_file_name,
     policy_text,
@@ -29,6 +35,7 @@ from toxicpath.ingest.demo.aws_shapes import (
     tags,
     trust,
     user,
+    with_empty_services,
 )
 
 _WEB_ROLE_POLICY = doc(
@@ -368,6 +375,145 @@ def _prod_services() -> Files:
     }
 
 
+_FULL_ACCESS_SCP = "p-FullAWSAccess"
+_DENY_LEAVE_SCP = "p-lk42denyleave"
+
+
+def _prod_organization() -> Files:
+    """Return the organization tree and its SCPs, read from the management account."""
+    root_arn = f"arn:aws:organizations::{PROD}:root/{ORGANIZATION_ID}/{ROOT_ID}"
+
+    def account(account_id: str, name: str) -> dict[str, Any]:
+        return {
+            "Id": account_id,
+            "Arn": f"arn:aws:organizations::{PROD}:account/{ORGANIZATION_ID}/"
+            f"{account_id}",
+            "Email": f"aws+{name}@larkspur.example",
+            "Name": name,
+            "Status": "ACTIVE",
+            "JoinedMethod": "CREATED",
+            "JoinedTimestamp": CREATED,
+        }
+
+    def unit(unit_id: str, name: str) -> dict[str, Any]:
+        return {
+            "Id": unit_id,
+            "Arn": f"arn:aws:organizations::{PROD}:ou/{ORGANIZATION_ID}/{unit_id}",
+            "Name": name,
+        }
+
+    def policy(policy_id: str, name: str, aws_managed: bool) -> dict[str, Any]:
+        owner = "aws" if aws_managed else PROD
+        return {
+            "Id": policy_id,
+            "Arn": f"arn:aws:organizations::{owner}:policy/service_control_policy/"
+            f"{policy_id}",
+            "Name": name,
+            "Description": name,
+            "Type": "SERVICE_CONTROL_POLICY",
+            "AwsManaged": aws_managed,
+        }
+
+    def target(target_id: str, name: str, kind: str) -> dict[str, Any]:
+        return {"TargetId": target_id, "Arn": "", "Name": name, "Type": kind}
+
+    full_access = policy(_FULL_ACCESS_SCP, "FullAWSAccess", True)
+    deny_leave = policy(_DENY_LEAVE_SCP, "deny-leave-organization", False)
+    return {
+        "organizations-describe-organization.json": describe_organization(),
+        "organizations-list-roots.json": {
+            "Roots": [
+                {
+                    "Id": ROOT_ID,
+                    "Arn": root_arn,
+                    "Name": "Root",
+                    "PolicyTypes": [
+                        {"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}
+                    ],
+                }
+            ]
+        },
+        "organizations-list-accounts.json": {
+            "Accounts": [account(PROD, "larkspur-prod"), account(DEV, "larkspur-dev")]
+        },
+        f"organizations-list-organizational-units-for-parent/{ROOT_ID}": {
+            "OrganizationalUnits": [
+                unit(PRODUCTION_OU, "Production"),
+                unit(DEVELOPMENT_OU, "Development"),
+            ]
+        },
+        f"organizations-list-accounts-for-parent/{PRODUCTION_OU}": {
+            "Accounts": [account(PROD, "larkspur-prod")]
+        },
+        f"organizations-list-accounts-for-parent/{DEVELOPMENT_OU}": {
+            "Accounts": [account(DEV, "larkspur-dev")]
+        },
+        "organizations-list-policies/SERVICE_CONTROL_POLICY": {
+            "Policies": [full_access, deny_leave]
+        },
+        f"organizations-describe-policy/{_FULL_ACCESS_SCP}": {
+            "Policy": {
+                "PolicySummary": full_access,
+                "Content": policy_text(doc(allow("*", "*"))),
+            }
+        },
+        f"organizations-describe-policy/{_DENY_LEAVE_SCP}": {
+            "Policy": {
+                "PolicySummary": deny_leave,
+                "Content": policy_text(
+                    doc(
+                        {
+                            "Sid": "DenyLeaveOrganization",
+                            "Effect": "Deny",
+                            "Action": "organizations:LeaveOrganization",
+                            "Resource": "*",
+                        }
+                    )
+                ),
+            }
+        },
+        f"organizations-list-targets-for-policy/{_FULL_ACCESS_SCP}": {
+            # AWS attaches FullAWSAccess to every root, OU and account by
+            # default; without it at a level, everything there is denied.
+            "Targets": [
+                target(ROOT_ID, "Root", "ROOT"),
+                target(PRODUCTION_OU, "Production", "ORGANIZATIONAL_UNIT"),
+                target(DEVELOPMENT_OU, "Development", "ORGANIZATIONAL_UNIT"),
+                target(PROD, "larkspur-prod", "ACCOUNT"),
+                target(DEV, "larkspur-dev", "ACCOUNT"),
+            ]
+        },
+        f"organizations-list-targets-for-policy/{_DENY_LEAVE_SCP}": {
+            "Targets": [
+                target(PRODUCTION_OU, "Production", "ORGANIZATIONAL_UNIT"),
+                target(DEVELOPMENT_OU, "Development", "ORGANIZATIONAL_UNIT"),
+            ]
+        },
+    }
+
+
+def _prod_parameters() -> Files:
+    """Return the SSM parameters; describe-parameters never returns values."""
+    return {
+        "ssm-describe-parameters.json": {
+            "Parameters": [
+                {
+                    "Name": "/prod/web/session-signing-key",
+                    "ARN": f"arn:aws:ssm:{REGION}:{PROD}:parameter/prod/web/"
+                    "session-signing-key",
+                    "Type": "SecureString",
+                    "KeyId": "alias/aws/ssm",
+                    "LastModifiedDate": "2026-06-01T09:00:00+00:00",
+                    "LastModifiedUser": f"arn:aws:iam::{PROD}:user/ops-admin",
+                    "Version": 3,
+                    "Tier": "Standard",
+                    "DataType": "text",
+                }
+            ]
+        }
+    }
+
+
 def production_files() -> Files:
     """Return the production account's files by path under its region folder."""
     files: Files = {
@@ -393,4 +539,7 @@ def production_files() -> Files:
     files.update(production_load_balancers())
     files.update(_prod_storage())
     files.update(_prod_services())
-    return files
+    files.update(_prod_organization())
+    files.update(_prod_parameters())
+    files.update(account_public_access_block(PROD, blocked=False))
+    return with_empty_services(files)

@@ -291,3 +291,79 @@ def bucket_files(
             }
         }
     return files
+
+
+# Empty responses of the list calls the analysis reads, by file name. An
+# account that has none of a service still answers its list call, and an
+# input with the empty answer tells the analysis the service was read.
+EMPTY_LIST_RESPONSES: dict[str, dict[str, Any]] = {
+    "ec2-describe-instances.json": {"Reservations": []},
+    "ec2-describe-security-groups.json": {"SecurityGroups": []},
+    "ec2-describe-vpcs.json": {"Vpcs": []},
+    "ec2-describe-subnets.json": {"Subnets": []},
+    "ec2-describe-route-tables.json": {"RouteTables": []},
+    "ec2-describe-network-acls.json": {"NetworkAcls": []},
+    "ec2-describe-internet-gateways.json": {"InternetGateways": []},
+    "elb-describe-load-balancers.json": {"LoadBalancerDescriptions": []},
+    "elbv2-describe-load-balancers.json": {"LoadBalancers": []},
+    "lambda-list-functions.json": {"Functions": []},
+    "rds-describe-db-instances.json": {"DBInstances": []},
+    "redshift-describe-clusters.json": {"Clusters": []},
+    "es-list-domain-names.json": {"DomainNames": []},
+    "opensearch-list-domain-names.json": {"DomainNames": []},
+    "secretsmanager-list-secrets.json": {"SecretList": []},
+    "kms-list-keys.json": {"Keys": []},
+    "sqs-list-queues.json": {"QueueUrls": []},
+    "sns-list-topics.json": {"Topics": []},
+    "ecr-describe-repositories.json": {"repositories": []},
+    "ecs-list-clusters.json": {"clusterArns": []},
+    "dynamodb-list-tables.json": {"TableNames": []},
+    "ssm-describe-parameters.json": {"Parameters": []},
+    "eks-list-clusters.json": {"clusters": []},
+}
+
+
+def with_empty_services(files: Files) -> Files:
+    """Add an empty list response for each list call that `files` lacks."""
+    completed = dict(files)
+    for name, body in EMPTY_LIST_RESPONSES.items():
+        completed.setdefault(name, body)
+    return completed
+
+
+def account_public_access_block(account: str, *, blocked: bool) -> Files:
+    """Return the account-wide S3 public access block response."""
+    return {
+        f"s3control-get-public-access-block/{param_file_name(account)}": {
+            "PublicAccessBlockConfiguration": {
+                "BlockPublicAcls": blocked,
+                "IgnorePublicAcls": blocked,
+                "BlockPublicPolicy": blocked,
+                "RestrictPublicBuckets": blocked,
+            }
+        }
+    }
+
+
+ORGANIZATION_ID = "o-lk42xq7m3d"
+ROOT_ID = "r-lk42"
+PRODUCTION_OU = "ou-lk42-prod0001"
+DEVELOPMENT_OU = "ou-lk42-dev00001"
+
+
+def describe_organization() -> dict[str, Any]:
+    """Return `organizations describe-organization`, as any member account sees it."""
+    return {
+        "Organization": {
+            "Id": ORGANIZATION_ID,
+            "Arn": f"arn:aws:organizations::{PROD}:organization/{ORGANIZATION_ID}",
+            "FeatureSet": "ALL",
+            "MasterAccountArn": f"arn:aws:organizations::{PROD}:account/"
+            f"{ORGANIZATION_ID}/{PROD}",
+            "MasterAccountId": PROD,
+            "MasterAccountEmail": "aws-root@larkspur.example",
+            "AvailablePolicyTypes": [
+                {"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}
+            ],
+        }
+    }

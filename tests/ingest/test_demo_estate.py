@@ -230,3 +230,23 @@ def test_demo_path_is_package_folder() -> None:
         demo_estate_path()
         == Path(__file__).resolve().parents[2] / "ingest" / "demo" / "aws"
     )
+
+
+def test_demo_coverage_complete() -> None:
+    snapshot = load_inputs([demo_estate_path()])
+    missing = [
+        (entry.account, entry.region, entry.service)
+        for entry in snapshot.coverage
+        if entry.status != "ok"
+    ]
+    assert missing == []
+
+
+def test_organization_tree_in_graph(records: GraphRecords) -> None:
+    dev_account = records.nodes[ids.account_id_node(DEV)]
+    dev_unit = ids.organization_unit_node("ou-lk42-dev00001")
+    assert dev_account.props["parent_id"] == dev_unit
+    assert records.nodes[dev_unit].props["parent_id"] == ids.organization_unit_node(
+        "r-lk42"
+    )
+    assert _edge(records, "IN_ACCOUNT", ids.account_id_node(DEV), dev_unit) is not None
