@@ -264,11 +264,11 @@ def target_exposure(
         *(admitting or []),
     ]
     name = target.name or target.tags.get("Name", "") or target.id
-    _, forwarded = describe_port_sets(ports)
+    protocol, forwarded = describe_port_sets(ports)
     reason = (
         f"Instance {name} is a target of internet-facing load balancer "
         f"{balancer.name}, which forwards internet traffic to it on "
-        f"port {', '.join(forwarded)}."
+        f"{_ports_phrase(protocol, forwarded)}."
     )
     return Exposure(ports, set(exposed.cidrs), evidence, reason)
 
@@ -521,10 +521,22 @@ def _rules_sentence(path: _PathResult) -> str:
         }
     )
     cidrs = " and ".join(sorted(path.cidrs))
-    where = f"{protocol} port {', '.join(ports)}" if ports != ["all"] else "all ports"
+    where = _ports_phrase(protocol, ports)
     if not groups:
         return f"no security group filters traffic from {cidrs} on {where}"
     return f"security group {', '.join(groups)} admits {cidrs} on {where}"
+
+
+def _ports_phrase(protocol: str, ports: list[str]) -> str:
+    """Return `tcp port 22`, `tcp ports 80 and 443` or `all ports`."""
+    if ports == ["all"]:
+        return "all ports"
+    listed = (
+        ports[0] if len(ports) == 1 else ", ".join(ports[:-1]) + " and " + ports[-1]
+    )
+    noun = "port" if len(ports) == 1 and "-" not in ports[0] else "ports"
+    prefix = f"{protocol} " if protocol != "all" else ""
+    return f"{prefix}{noun} {listed}"
 
 
 def _route_sentence(path: _PathResult) -> str:

@@ -604,3 +604,17 @@ def test_direct_and_balancer_paths_merge() -> None:
     kinds = {item["kind"] for item in _evidence(edge)}
     assert "public_address" in kinds
     assert "load_balancer_target" in kinds
+
+
+def test_reason_lists_ports() -> None:
+    estate = _estate(
+        _rule("tcp", 80, 80, "0.0.0.0/0"), _rule("tcp", 443, 443, "0.0.0.0/0")
+    )
+    instance = _instance(estate)
+    edge = _exposure(_analyse(estate), instance.arn)
+    assert edge is not None
+    assert edge.props["reason"] == (
+        "Instance i-1 has public address 203.0.113.10 and security group sg-1 "
+        "admits 0.0.0.0/0 on tcp ports 80 and 443, with a route to internet "
+        "gateway igw-1."
+    )
