@@ -119,6 +119,9 @@ def _derive_subscription_admins(
             )
             if not decision.conditional:
                 admins.setdefault(subscription_id, set()).add(principal_id)
+                if any(not grant.via_group for grant in decision.grants):
+                    # Its own assignments, not a group's, make it an admin.
+                    records.nodes[source].props["is_admin"] = True
             records.add_edge(
                 "CAN_ESCALATE",
                 source,

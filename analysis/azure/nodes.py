@@ -10,7 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from toxicpath.analysis.aws.sensitivity import classify_sensitivity
+from toxicpath.analysis.aws.sensitivity import (
+    Sensitivity,
+    classify_sensitivity,
+    max_level,
+)
 from toxicpath.analysis.azure import ids
 from toxicpath.analysis.azure.types import (
     NETWORK_INTERFACE_TYPE,
@@ -21,9 +25,11 @@ from toxicpath.analysis.azure.types import (
     VIRTUAL_MACHINE_TYPE,
     VMSS_TYPE,
 )
+from toxicpath.graph.model import INTERNET_ID
 from toxicpath.graph.records import GraphRecords, to_json_text
 from toxicpath.ingest.azure.arm import ref_id, subscription_id_node
 from toxicpath.ingest.azure.estate import (
+    CONTAINER_TYPE,
     SUBNET_TYPE,
     VNET_TYPE,
     AzureEstate,
@@ -331,12 +337,28 @@ def add_identity_nodes(
     records.add_node(
         "Identity",
         ids.ANONYMOUS_NODE,
+        is_admin=False,
         **azure_node_props(
             node_type="anonymous",
             native_type="",
             name="anonymous (Azure)",
             account_id="",
             scan_id=scan_id,
+        ),
+    )
+    # Anyone on the internet can act as the anonymous principal.
+    records.add_edge(
+        "EXPOSED_TO",
+        INTERNET_ID,
+        ids.ANONYMOUS_NODE,
+        ports=[],
+        protocol="all",
+        cidrs=["0.0.0.0/0", "::/0"],
+        conditional=False,
+        scan_id=scan_id,
+        reason="Anyone on the internet can send unauthenticated Azure requests.",
+        evidence=to_json_text(
+            [{"kind": "outside_principal", "principal": "anonymous"}]
         ),
     )
     return index
@@ -405,13 +427,7 @@ def add_resource_nodes(
             if resource.type in SKIPPED_RESOURCE_TYPES or _is_child_setting(resource):
                 continue
             node_type = "other"
-        sensitivity = classify_sensitivity(
-            resource_id=resource.id,
-            name=resource.name,
-            resource_type=node_type,
-            tags=resource.tags,
-            overrides=context.sensitivity_overrides,
-        )
+        sensitivity = _sensitivity(estate, resource, node_type, context)
         records.add_node(
             "Resource",
             resource.id,
@@ -442,6 +458,38 @@ def add_resource_nodes(
                 evidence=[{"kind": "identity_block", "resource": resource.id}],
             )
     _link_networks(estate, records, scan_id)
+
+
+def _sensitivity(
+    estate: AzureEstate,
+    resource: AzureResource,
+    node_type: str,
+    context: TransformContext,
+) -> Sensitivity:
+    """Classify a resource; a blob container is at least as sensitive as its account."""
+    own = classify_sensitivity(
+        resource_id=resource.id,
+        name=resource.name,
+        resource_type=node_type,
+        tags=resource.tags,
+        overrides=context.sensitivity_overrides,
+    )
+    if resource.type != CONTAINER_TYPE:
+        return own
+    account = estate.resources.get(resource.id.split("/blobservices/", 1)[0])
+    if account is None:
+        return own
+    inherited = classify_sensitivity(
+        resource_id=account.id,
+        name=account.name,
+        resource_type=node_type,
+        tags=account.tags,
+        overrides=context.sensitivity_overrides,
+    )
+    if max_level(own.level, inherited.level) == own.level:
+        return own
+    reason = f"storage account {account.name}: {inherited.reason}"
+    return Sensitivity(inherited.level, reason)
 
 
 def _is_child_setting(resource: AzureResource) -> bool:

@@ -40,7 +40,11 @@ def test_cli_folder_builds_paths() -> None:
 def test_cli_folder_flattened_nsg_exposes_rdp() -> None:
     graph = transform(load_inputs([DATA / "cli"]))
     vm = f"{CLI_RG}/providers/microsoft.compute/virtualmachines/jump-host"
-    exposed = [e for e in graph.edges_of_type("EXPOSED_TO") if e.source == INTERNET_ID]
+    exposed = [
+        e
+        for e in graph.edges_of_type("EXPOSED_TO")
+        if e.source == INTERNET_ID and graph.nodes[e.target].label == "Resource"
+    ]
     assert [e.target for e in exposed] == [vm]
     assert exposed[0].props["ports"] == ["3389"]
     assert graph.nodes[vm].props["public_ip"] == "52.170.0.10"

@@ -1,0 +1,87 @@
+"""The cloud-neutral rule library finds the Azure estate's risks on a real store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_azure_estate_paths import estate_snapshot
+from toxicpath.findings.model import Finding
+from toxicpath.graph.ladybug_store import LadybugStore
+from toxicpath.graph.store import ScanInfo
+from toxicpath.ingest.transform import transform
+from toxicpath.queries.loader import load_rules
+from toxicpath.queries.runner import RunResult, run_rules
+
+S1 = "aaaaaaaa-0000-0000-0000-000000000001"
+S2 = "bbbbbbbb-0000-0000-0000-000000000002"
+RG_DATA = f"/subscriptions/{S1}/resourcegroups/rg-data"
+RG_APP = f"/subscriptions/{S2}/resourcegroups/rg-app"
+SA_PUBLIC = f"{RG_DATA}/providers/microsoft.storage/storageaccounts/sapublic"
+PUBLIC_CONTAINER = f"{SA_PUBLIC}/blobservices/default/containers/public-assets"
+BLOCKED_CONTAINER = (
+    f"{RG_DATA}/providers/microsoft.storage/storageaccounts/salocked/"
+    "blobservices/default/containers/www"
+)
+VM_APP = f"{RG_APP}/providers/microsoft.compute/virtualmachines/vm-app"
+VM_LEGACY = f"{RG_APP}/providers/microsoft.compute/virtualmachines/vm-legacy"
+ALICE = "azure:principal:a11ce000-0000-0000-0000-000000000001"
+BOB = "azure:principal:b0b00000-0000-0000-0000-000000000002"
+DAVE = "azure:principal:da7e0000-0000-0000-0000-000000000004"
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunResult]:
+    records = transform(estate_snapshot())
+    path: Path = tmp_path_factory.mktemp("store") / "azure.lbdb"
+    store = LadybugStore(path)
+    store.load(
+        records,
+        ScanInfo(id="azure-scan", created_at="2026-01-01T00:00:00Z", complete=True),
+    )
+    yield run_rules(store, load_rules())
+    store.close()
+
+
+def subjects(result: RunResult, rule_id: str) -> set[str]:
+    return {f.resource_id for f in result.findings if f.rule_id == rule_id}
+
+
+def findings_for(result: RunResult, rule_id: str, subject: str) -> list[Finding]:
+    return [
+        f for f in result.findings if f.rule_id == rule_id and f.resource_id == subject
+    ]
+
+
+def test_rules_run_without_failures(result: RunResult) -> None:
+    assert result.failures == []
+
+
+def test_exposed_vm_identity_reaches_admin(result: RunResult) -> None:
+    found = findings_for(result, "exposed-compute-reaches-account-admin", VM_APP)
+    assert found
+    assert found[0].path.node_ids[-1] == f"azure:account_admin:{S2}"
+
+
+def test_admin_port_rule_respects_subnet_deny(result: RunResult) -> None:
+    flagged = subjects(result, "admin-port-open-to-internet")
+    assert VM_LEGACY in flagged
+    assert VM_APP not in flagged
+
+
+def test_public_container_rules(result: RunResult) -> None:
+    assert PUBLIC_CONTAINER in subjects(result, "public-object-storage")
+    assert BLOCKED_CONTAINER not in subjects(result, "public-object-storage")
+    assert PUBLIC_CONTAINER in subjects(result, "anonymous-reads-sensitive-data")
+
+
+def test_identity_reaches_admin_through_vm(result: RunResult) -> None:
+    flagged = subjects(result, "identity-reaches-account-admin")
+    assert BOB in flagged
+    assert DAVE not in flagged
+
+
+def test_direct_owner_is_admin_user(result: RunResult) -> None:
+    assert ALICE in subjects(result, "user-with-direct-admin")
+    assert ALICE not in subjects(result, "identity-reaches-account-admin")
