@@ -64,9 +64,11 @@ def parse_iam(index: ResponseIndex, estate: AwsEstate) -> None:
     for response, body in responses_with_body(index, "iam", "list-users"):
         for user in items(response, body, "Users"):
             _merge_user(response, user, estate)
+    _parse_instance_profile_list(index, estate)
     _parse_access_keys(index, estate)
     for response, body in responses_with_body(index, "iam", "get-credential-report"):
         _parse_credential_report(response, body, estate)
+    _parse_mfa_devices(index, estate)
     _parse_identity_providers(index, estate)
     for response, body in responses_with_body(
         index, "iam", "get-account-password-policy"
@@ -225,6 +227,40 @@ def _merge_user(response: RawResponse, user: dict[str, Any], estate: AwsEstate) 
         estate.principals[arn] = _principal(response, user, "user", "UserName")
     elif not existing.tags:
         existing.tags = tags_of(response, user, "Tags")
+
+
+def _parse_instance_profile_list(index: ResponseIndex, estate: AwsEstate) -> None:
+    for response, body in responses_with_body(index, "iam", "list-instance-profiles"):
+        for entry in items(response, body, "InstanceProfiles"):
+            arn = required_text(response, entry, "Arn")
+            profile = estate.instance_profiles.setdefault(
+                arn,
+                InstanceProfile(
+                    arn=arn, name=text(response, entry, "InstanceProfileName")
+                ),
+            )
+            for role in items(response, entry, "Roles"):
+                role_arn = required_text(response, role, "Arn")
+                if role_arn not in profile.role_arns:
+                    profile.role_arns.append(role_arn)
+                principal = estate.principals.get(role_arn)
+                if principal is not None and arn not in principal.instance_profile_arns:
+                    principal.instance_profile_arns.append(arn)
+
+
+def _parse_mfa_devices(index: ResponseIndex, estate: AwsEstate) -> None:
+    """Set MFA from list-mfa-devices for users the credential report left unset."""
+    users_by_name = {
+        (principal.account_id, principal.name): principal
+        for principal in estate.principals.values()
+        if principal.kind == "user"
+    }
+    for response, body in responses_with_body(index, "iam", "list-mfa-devices"):
+        user = users_by_name.get(
+            (response.account, response.params.get("UserName", ""))
+        )
+        if user is not None and user.mfa_enabled is None:
+            user.mfa_enabled = bool(items(response, body, "MFADevices"))
 
 
 def _parse_access_keys(index: ResponseIndex, estate: AwsEstate) -> None:

@@ -138,6 +138,22 @@ def _parse_keys(index: ResponseIndex, estate: AwsEstate) -> None:
         found = lookup.get((response.account, response.region, key_id))
         if found is not None:
             found.policy = policy_document(response, body.get("Policy"), "Policy")
+    for response, body in responses_with_body(index, "kms", "list-grants"):
+        found = lookup.get(
+            (response.account, response.region, response.params.get("KeyId", ""))
+        )
+        if found is None:
+            continue
+        grants = found.attributes.setdefault("grants", [])
+        for grant in items(response, body, "Grants"):
+            grants.append(
+                {
+                    "grant_id": text(response, grant, "GrantId"),
+                    "grantee_principal": text(response, grant, "GranteePrincipal"),
+                    "retiring_principal": text(response, grant, "RetiringPrincipal"),
+                    "operations": strings(response, grant, "Operations"),
+                }
+            )
     for response, body in responses_with_body(index, "kms", "list-aliases"):
         for alias in items(response, body, "Aliases"):
             target = text(response, alias, "TargetKeyId")

@@ -50,7 +50,10 @@ def test_base64_credential_report(estate: AwsEstate) -> None:
 def test_role_profile_and_versions(estate: AwsEstate) -> None:
     role = estate.principals[f"arn:aws:iam::{ACCOUNT}:role/web"]
     profile_arn = f"arn:aws:iam::{ACCOUNT}:instance-profile/web"
-    assert role.instance_profile_arns == [profile_arn]
+    assert role.instance_profile_arns == [
+        profile_arn,
+        f"arn:aws:iam::{ACCOUNT}:instance-profile/batch",
+    ]
     assert estate.instance_profiles[profile_arn].role_arns == [role.arn]
     assert role.last_used == "2024-05-01T10:00:00Z"
     policy = estate.policies[f"arn:aws:iam::{ACCOUNT}:policy/app"]
@@ -435,3 +438,55 @@ def test_snapshots_and_images_sharing(estate: AwsEstate) -> None:
 def test_bucket_owner_enforced_acls(estate: AwsEstate) -> None:
     assert estate.buckets["app-data"].acls_disabled is True
     assert estate.buckets["logs"].acls_disabled is None
+
+
+def test_kms_grants_recorded(estate: AwsEstate) -> None:
+    grants = estate.resources[KEY_ARN].attributes["grants"]
+    assert len(grants) == 1
+    assert grants[0]["grantee_principal"] == f"arn:aws:iam::{ACCOUNT}:role/web"
+    assert grants[0]["operations"] == ["Decrypt", "GenerateDataKey"]
+
+
+def test_instance_profile_list_merged(estate: AwsEstate) -> None:
+    batch_arn = f"arn:aws:iam::{ACCOUNT}:instance-profile/batch"
+    assert estate.instance_profiles[batch_arn].role_arns == [
+        f"arn:aws:iam::{ACCOUNT}:role/web"
+    ]
+    role = estate.principals[f"arn:aws:iam::{ACCOUNT}:role/web"]
+    assert batch_arn in role.instance_profile_arns
+
+
+def test_mfa_devices_keep_report_value(estate: AwsEstate) -> None:
+    # The credential report says alice has no MFA, and it takes precedence
+    # over list-mfa-devices, which only fills a value the report left unset.
+    alice = estate.principals[f"arn:aws:iam::{ACCOUNT}:user/alice"]
+    assert alice.mfa_enabled is False
+
+
+def test_mfa_devices_without_report() -> None:
+    snapshot = _snapshot_of(
+        "iam",
+        "get-account-authorization-details",
+        {
+            "UserDetailList": [
+                {"UserName": "bob", "Arn": f"arn:aws:iam::{ACCOUNT}:user/bob"}
+            ]
+        },
+    )
+    snapshot.add_response(
+        RawResponse(
+            cloud="aws",
+            account=ACCOUNT,
+            region="global",
+            service="iam",
+            operation="list-mfa-devices",
+            params={"UserName": "bob"},
+            body={
+                "MFADevices": [
+                    {"UserName": "bob", "SerialNumber": "arn:aws:iam::1:mfa/bob"}
+                ]
+            },
+        )
+    )
+    estate = parse_estate(snapshot)
+    assert estate.principals[f"arn:aws:iam::{ACCOUNT}:user/bob"].mfa_enabled is True
