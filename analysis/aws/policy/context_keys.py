@@ -157,14 +157,17 @@ def resolve_key(
         return _bool_value(context.mfa_present)
     if lowered == "aws:securetransport":
         return _bool_value(context.secure_transport)
-    if lowered == "aws:sourceaccount":
-        if context.source_account is None:
-            return _UNKNOWN
-        return _known(context.source_account)
-    if lowered == "aws:sourcearn":
-        if context.source_arn is None:
-            return _UNKNOWN
-        return _known(context.source_arn)
+    if lowered in ("aws:sourceaccount", "aws:sourcearn"):
+        value = (
+            context.source_account
+            if lowered == "aws:sourceaccount"
+            else context.source_arn
+        )
+        if value is not None:
+            return _known(value)
+        # Only a service acting for a resource sends these keys, so a call
+        # made directly by a user, role or anonymous caller lacks them.
+        return _UNKNOWN if is_service else _ABSENT
     if lowered == "aws:currenttime":
         return _time_value(context.evaluation_time)
     if lowered == "aws:epochtime":

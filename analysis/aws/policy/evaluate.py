@@ -24,7 +24,7 @@ allowed but conditional rather than denied.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from toxicpath.analysis.aws.policy.compiled import CompiledPolicy, CompiledStatement
@@ -117,6 +117,7 @@ class _Collected:
     per_action: dict[str, _ActionHits] = field(default_factory=dict)
     boundary_allows: list[_LimitAllow] = field(default_factory=list)
     scp_level_allows: list[list[_LimitAllow]] = field(default_factory=list)
+    rcp_level_allows: list[list[_LimitAllow]] = field(default_factory=list)
 
     def slot(self, action: str) -> _ActionHits:
         found = self.per_action.get(action)
@@ -173,6 +174,7 @@ def _collect(
     context: RequestContext,
     resource_policy: CompiledPolicy | None,
     resource_account: str | None,
+    rcp_levels: Sequence[Sequence[CompiledPolicy]],
 ) -> _Collected:
     collected = _Collected()
     request = _Request(
@@ -218,7 +220,33 @@ def _collect(
                     if statement.is_allow:
                         allows.append((matched, statement.ref, undecided))
             collected.scp_level_allows.append(allows)
+
+    if rcp_levels and SERVICE_LINKED_ROLE_PATH not in context.principal_arn:
+        principal = _principal_ref(context)
+        for rcp_level in rcp_levels:
+            allows = []
+            for policy in rcp_level:
+                for statement, matched, undecided, _ in _applicable(
+                    policy, universe, request, principal=principal
+                ):
+                    if statement.is_allow:
+                        allows.append((matched, statement.ref, undecided))
+                        continue
+                    for action in matched:
+                        collected.slot(action).deny.add(statement.ref, undecided)
+            collected.rcp_level_allows.append(allows)
     return collected
+
+
+def _principal_ref(context: RequestContext) -> PrincipalRef:
+    principal = parse_principal(context.principal_arn)
+    if principal.account is None and principal.kind == "aws":
+        principal = PrincipalRef(
+            kind=principal.kind,
+            value=principal.value,
+            account=context.principal_account,
+        )
+    return principal
 
 
 def _collect_resource_policy(
@@ -229,13 +257,7 @@ def _collect_resource_policy(
     *,
     context: RequestContext,
 ) -> None:
-    principal = parse_principal(context.principal_arn)
-    if principal.account is None and principal.kind == "aws":
-        principal = PrincipalRef(
-            kind=principal.kind,
-            value=principal.value,
-            account=context.principal_account,
-        )
+    principal = _principal_ref(context)
     for statement, matched, undecided, kind in _applicable(
         resource_policy, universe, request, principal=principal
     ):
@@ -282,7 +304,8 @@ def _limits_certainly_allow(
         collected.boundary_allows, action
     ):
         return False
-    return all(_certainly_allows(level, action) for level in collected.scp_level_allows)
+    levels = collected.scp_level_allows + collected.rcp_level_allows
+    return all(_certainly_allows(level, action) for level in levels)
 
 
 _IMPLICIT_DENY = EvaluationResult(decision=Decision.IMPLICIT_DENY)
@@ -345,8 +368,9 @@ def _combine(
     boundary = Tri.TRUE
     if principal_policies.boundary is not None:
         boundary = term(_limit_hits(collected.boundary_allows, action))
-    scp = tri_and(
-        term(_limit_hits(level, action)) for level in collected.scp_level_allows
+    organization_levels = collected.scp_level_allows + collected.rcp_level_allows
+    scp_and_rcp = tri_and(
+        term(_limit_hits(level, action)) for level in organization_levels
     )
     direct = term(hits.resource_direct)
     exempt = term(hits.resource_exempt)
@@ -368,7 +392,7 @@ def _combine(
         grant = tri_or(
             (tri_and((identity, boundary)), exempt, tri_and((direct, boundary)))
         )
-    allow = tri_and((grant, scp))
+    allow = tri_and((grant, scp_and_rcp))
 
     if allow is Tri.FALSE:
         return _IMPLICIT_DENY
@@ -376,6 +400,9 @@ def _combine(
     deny_possible = bool(hits.deny.maybe)
     if deny_possible:
         undecided.extend(hits.deny.undecided())
+    elif allow is Tri.TRUE:
+        # Some grant is certain, so the undecided alternatives do not matter.
+        undecided.clear()
     granting = (
         hits.identity_allow.refs()
         + hits.resource_exempt.refs()
@@ -409,6 +436,7 @@ def allowed_actions(
     resource_policy: CompiledPolicy | None = None,
     resource_account: str | None = None,
     resource_policy_required: bool = False,
+    rcp_levels: Sequence[Sequence[CompiledPolicy]] = (),
 ) -> dict[str, EvaluationResult]:
     """Evaluate many actions on one resource for one principal.
 
@@ -416,7 +444,7 @@ def allowed_actions(
     each action pattern is matched against the candidate set once per
     process, so the cost grows with statements rather than with
     statements times actions. Returns a result for every candidate action,
-    keyed as given.
+    keyed as given. The keyword arguments are those of `evaluate`.
     """
     universe = action_universe(candidate_actions)
     account = _resource_account(resource, resource_account)
@@ -427,6 +455,7 @@ def allowed_actions(
         context=context,
         resource_policy=resource_policy,
         resource_account=account,
+        rcp_levels=rcp_levels,
     )
     results: dict[str, EvaluationResult] = {}
     for lowered, original in universe.original.items():
@@ -451,13 +480,18 @@ def evaluate(
     resource_policy: CompiledPolicy | None = None,
     resource_account: str | None = None,
     resource_policy_required: bool = False,
+    rcp_levels: Sequence[Sequence[CompiledPolicy]] = (),
 ) -> EvaluationResult:
     """Decide one request the way AWS would, as far as the snapshot allows.
 
     `resource_account` defaults to the account in the resource ARN; pass it
     for ARNs without one (S3). Set `resource_policy_required` for resources
     whose policy must allow even within the account, such as KMS key
-    policies and role trust policies.
+    policies and role trust policies. `rcp_levels` holds the resource
+    control policies of the resource's account, one list per level of its
+    OU path like `PrincipalPolicySet.scp_levels`; leave it empty when the
+    resource is in the management account or its service is not one RCPs
+    cover.
     """
     return allowed_actions(
         principal_policies,
@@ -467,6 +501,7 @@ def evaluate(
         resource_policy=resource_policy,
         resource_account=resource_account,
         resource_policy_required=resource_policy_required,
+        rcp_levels=rcp_levels,
     )[action]
 
 

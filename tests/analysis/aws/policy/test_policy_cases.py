@@ -117,6 +117,10 @@ def _run(case: dict[str, Any]) -> EvaluationResult:
         resource_policy=resource_policy,
         resource_account=case.get("resource_account"),
         resource_policy_required=case.get("resource_policy_required", False),
+        rcp_levels=[
+            [_compile(entry, f"rcp-{level}-{index}") for index, entry in enumerate(row)]
+            for level, row in enumerate(case.get("rcps", []))
+        ],
     )
 
 
