@@ -158,13 +158,13 @@ def resolve_key(
     if lowered == "aws:securetransport":
         return _bool_value(context.secure_transport)
     if lowered in ("aws:sourceaccount", "aws:sourcearn"):
-        value = (
+        source = (
             context.source_account
             if lowered == "aws:sourceaccount"
             else context.source_arn
         )
-        if value is not None:
-            return _known(value)
+        if source is not None:
+            return _known(source)
         # Only a service acting for a resource sends these keys, so a call
         # made directly by a user, role or anonymous caller lacks them.
         return _UNKNOWN if is_service else _ABSENT
