@@ -146,6 +146,18 @@ class AzureResource:
                 if isinstance(details, dict):
                     principal_id = str(details.get("principalId") or "").lower()
                 found.append((principal_id, normalize_id(arm_id)))
+        # AKS nodes run as the kubelet identity, a user-assigned identity
+        # named in the cluster properties rather than in its identity block.
+        profiles = self.properties.get("identityProfile") or {}
+        if isinstance(profiles, dict):
+            for profile in profiles.values():
+                if isinstance(profile, dict) and profile.get("objectId"):
+                    found.append(
+                        (
+                            str(profile["objectId"]).lower(),
+                            normalize_id(profile.get("resourceId")),
+                        )
+                    )
         return found
 
 
