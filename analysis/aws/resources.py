@@ -134,6 +134,13 @@ def _safe_attributes(owner: str, attributes: Mapping[str, Any]) -> dict[str, Any
     return kept
 
 
+def _short_key_reference(reference: str) -> str:
+    """Return the key id or `alias/<name>` of a KMS key ARN or alias ARN."""
+    if ":alias/" in reference:
+        return "alias/" + reference.split(":alias/", 1)[1]
+    return reference.rsplit("/", 1)[-1]
+
+
 class _ResourceBuilder:
     """Adds resource nodes and remembers keys for the encryption edges."""
 
@@ -549,7 +556,7 @@ class _ResourceBuilder:
         """Add ENCRYPTED_WITH to each key that the snapshot contains."""
         keys = self._key_index()
         for node_id, reference in self.encryption:
-            key_node = keys.get(reference) or keys.get(reference.rsplit("/", 1)[-1])
+            key_node = keys.get(reference) or keys.get(_short_key_reference(reference))
             if key_node is None:
                 logger.debug(
                     "%s is encrypted with %s, which the snapshot does not contain",

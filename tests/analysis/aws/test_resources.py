@@ -242,3 +242,21 @@ def test_network_nodes_and_edges() -> None:
     database = f"arn:aws:rds:{REGION}:{ACCOUNT}:db:orders"
     assert ("IN_NETWORK", database, subnet) in edges
     assert records.nodes[database].props["encrypted"] is False
+
+
+def test_key_found_by_alias_arn() -> None:
+    estate = _estate()
+    estate.resources[KEY].attributes["aliases"] = ["alias/data"]
+    estate.buckets[
+        "acme-static"
+    ].kms_key_arn = f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/data"
+    records = _build(estate)
+    assert ("ENCRYPTED_WITH", "arn:aws:s3:::acme-static", KEY) in _edges(records)
+
+
+def test_key_outside_snapshot_no_edge() -> None:
+    estate = _estate()
+    estate.buckets["acme-static"].kms_key_arn = f"arn:aws:kms:{REGION}:{OTHER}:key/x"
+    records = _build(estate)
+    targets = [e.target for e in records.edges_of_type("ENCRYPTED_WITH")]
+    assert targets == [KEY]
