@@ -69,6 +69,7 @@ def parse_iam(index: ResponseIndex, estate: AwsEstate) -> None:
     for response, body in responses_with_body(index, "iam", "get-credential-report"):
         _parse_credential_report(response, body, estate)
     _parse_mfa_devices(index, estate)
+    _parse_login_profiles(index, estate)
     _parse_identity_providers(index, estate)
     for response, body in responses_with_body(
         index, "iam", "get-account-password-policy"
@@ -261,6 +262,21 @@ def _parse_mfa_devices(index: ResponseIndex, estate: AwsEstate) -> None:
         )
         if user is not None and user.mfa_enabled is None:
             user.mfa_enabled = bool(items(response, body, "MFADevices"))
+
+
+def _parse_login_profiles(index: ResponseIndex, estate: AwsEstate) -> None:
+    """Set console access from get-login-profile where the report left it unset."""
+    users_by_name = {
+        (principal.account_id, principal.name): principal
+        for principal in estate.principals.values()
+        if principal.kind == "user"
+    }
+    for response, body in responses_with_body(index, "iam", "get-login-profile"):
+        user = users_by_name.get(
+            (response.account, response.params.get("UserName", ""))
+        )
+        if user is not None and user.console_access is None:
+            user.console_access = bool(mapping(response, body, "LoginProfile"))
 
 
 def _parse_access_keys(index: ResponseIndex, estate: AwsEstate) -> None:

@@ -463,7 +463,7 @@ def test_mfa_devices_keep_report_value(estate: AwsEstate) -> None:
     assert alice.mfa_enabled is False
 
 
-def test_mfa_devices_without_report() -> None:
+def test_mfa_and_login_without_report() -> None:
     snapshot = _snapshot_of(
         "iam",
         "get-account-authorization-details",
@@ -488,5 +488,23 @@ def test_mfa_devices_without_report() -> None:
             },
         )
     )
+    snapshot.add_response(
+        RawResponse(
+            cloud="aws",
+            account=ACCOUNT,
+            region="global",
+            service="iam",
+            operation="get-login-profile",
+            params={"UserName": "bob"},
+            body={
+                "LoginProfile": {
+                    "UserName": "bob",
+                    "CreateDate": "2024-01-01T00:00:00Z",
+                }
+            },
+        )
+    )
     estate = parse_estate(snapshot)
-    assert estate.principals[f"arn:aws:iam::{ACCOUNT}:user/bob"].mfa_enabled is True
+    bob = estate.principals[f"arn:aws:iam::{ACCOUNT}:user/bob"]
+    assert bob.mfa_enabled is True
+    assert bob.console_access is True
