@@ -10,7 +10,7 @@ arbitrary internet address (0.0.0.0/0 over IPv4, ::/0 over IPv6):
 - a security group rule for the whole address space on some port (for a load
   balancer, only its listener ports count);
 - a route from the subnet to an internet gateway. When the snapshot contains no
-  route table of the VPC the route is assumed, and the evidence says so;
+  route table of the VPC, the route is assumed and the evidence notes it;
 - the subnet's network ACL, when the snapshot contains it (see
   `reachability.apply_network_acl`).
 

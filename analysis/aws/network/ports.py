@@ -1,7 +1,7 @@
 """Port sets as sorted, disjoint, inclusive intervals, and protocol names.
 
 Security group rules, NACL entries and listeners each admit a protocol and a
-port range; reachability is the intersection of those sets, so they are kept
+port range. Reachability is the intersection of those sets, so they are kept
 as interval lists per protocol (`{"tcp": [(22, 22), (8000, 8080)]}`).
 """
 

@@ -1,6 +1,6 @@
 """Reachability from the internet through security groups, routes and network ACLs.
 
-Each function answers one step for one address family (4 or 6):
+Each function checks one step for one address family (4 or 6):
 
 - `open_ingress`: the security group rules that admit every address
   (0.0.0.0/0 or ::/0), as per-protocol port sets.
@@ -50,7 +50,7 @@ EPHEMERAL_PORTS: PortInterval = (1024, 65535)
 
 @dataclass
 class OpenIngress:
-    """What a set of security groups admits from every address of one family.
+    """The ports a set of security groups admits from every address of one family.
 
     `rules` pairs each admitting rule's evidence with the ports it opens, so a
     caller that narrows the ports (to listener ports) can keep only the rules
@@ -134,7 +134,7 @@ def open_ingress(groups: Iterable[SecurityGroup], family: int) -> OpenIngress:
 def restricted_ingress(groups: Iterable[SecurityGroup]) -> list[dict[str, Any]]:
     """List the ingress rules that admit only some address ranges or groups.
 
-    These rules are not internet exposure, but they say who else can reach the
+    These rules are not internet exposure, but they show who else can reach the
     resource (an office range, another security group).
     """
     entries = []
