@@ -112,21 +112,14 @@ def format_interval(interval: PortInterval) -> str:
 def describe_port_sets(port_sets: PortSets) -> tuple[str, list[str]]:
     """Return the protocol name and port strings of an EXPOSED_TO edge.
 
-    One protocol gives plain port strings. Every port of both TCP and UDP gives
-    protocol `all` and port `all`. A mix gives protocol `all` with each port
-    suffixed by its protocol, for example `22/tcp` and `53/udp`.
+    One protocol gives its name and its ports. More than one gives protocol
+    `all` and the ports open on any of them, so `ports` keeps the model's
+    plain `22` and `8000-8080` form; the evidence says which protocol each
+    rule opens.
     """
     protocols = [p for p in PORT_PROTOCOLS if port_sets.get(p)]
     if not protocols:
         return "", []
-    if all(port_sets.get(p) == [ALL_PORTS] for p in PORT_PROTOCOLS):
-        return "all", ["all"]
-    if len(protocols) == 1:
-        protocol = protocols[0]
-        return protocol, [format_interval(i) for i in port_sets[protocol]]
-    ports = [
-        f"{format_interval(interval)}/{protocol}"
-        for protocol in protocols
-        for interval in port_sets[protocol]
-    ]
-    return "all", ports
+    merged = union(interval for p in protocols for interval in port_sets[p])
+    protocol = protocols[0] if len(protocols) == 1 else "all"
+    return protocol, [format_interval(interval) for interval in merged]

@@ -185,7 +185,7 @@ def test_port_ranges_are_merged() -> None:
     assert edge.props["ports"] == ["22", "8000-8090"]
 
 
-def test_mixed_protocols_suffix_ports() -> None:
+def test_mixed_protocols_merge_ports() -> None:
     estate = _estate(
         _rule("tcp", 22, 22, "0.0.0.0/0"), _rule("udp", 53, 53, "0.0.0.0/0")
     )
@@ -193,7 +193,13 @@ def test_mixed_protocols_suffix_ports() -> None:
     edge = _exposure(_analyse(estate), instance.arn)
     assert edge is not None
     assert edge.props["protocol"] == "all"
-    assert edge.props["ports"] == ["22/tcp", "53/udp"]
+    assert edge.props["ports"] == ["22", "53"]
+    rules = [
+        item["rule"]
+        for item in _evidence(edge)
+        if item["kind"] == "security_group_rule"
+    ]
+    assert rules == ["tcp 22", "udp 53"]
 
 
 def test_private_subnet_without_igw_route() -> None:
@@ -541,7 +547,8 @@ def test_network_balancer_without_groups() -> None:
     balancer.security_group_ids = []
     edge = _exposure(_analyse(estate), balancer.arn)
     assert edge is not None
-    assert edge.props["ports"] == ["443/tcp", "53/udp"]
+    assert edge.props["ports"] == ["53", "443"]
+    assert edge.props["protocol"] == "all"
     notes = [item for item in _evidence(edge) if item["kind"] == "security_group"]
     assert notes
 

@@ -74,3 +74,5 @@ def test_describe_port_sets_cases() -> None:
     everything = {"tcp": [(0, 65535)], "udp": [(0, 65535)]}
     assert describe_port_sets(everything) == ("all", ["all"])
     assert describe_port_sets({}) == ("", [])
+    mixed = {"tcp": [(22, 22), (80, 90)], "udp": [(53, 53), (85, 100)]}
+    assert describe_port_sets(mixed) == ("all", ["22", "53", "80-100"])
