@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from labs.aws_errors import ErrorInjector, load_error_injector
@@ -77,9 +78,20 @@ def _lab_options(**overrides: object) -> AwsCollectOptions:
 
 
 @pytest.fixture(scope="session")
-def lab_snapshot(aws_lab: AwsLab) -> Snapshot:
+def lab_api_calls() -> set[tuple[str, str]]:
+    """(botocore service name, API operation) of every call `lab_snapshot` made."""
+    return set()
+
+
+@pytest.fixture(scope="session")
+def lab_snapshot(aws_lab: AwsLab, lab_api_calls: set[tuple[str, str]]) -> Snapshot:
     """The whole lab organization, collected once."""
-    return collect_aws(_lab_options(organization=True))
+
+    def record_call(model: Any, **_: Any) -> None:
+        lab_api_calls.add((model.service_model.service_name, model.name))
+
+    handlers = (("provide-client-params", record_call),)
+    return collect_aws(_lab_options(organization=True, event_handlers=handlers))
 
 
 @pytest.fixture
