@@ -7,7 +7,7 @@
   User, Helpdesk, Password and Authentication Administrators only those of
   users who hold no directory role.
 - Application and Cloud Application Administrators add secrets to any
-  application's service principal; owners of an application or service
+  application's service principal. Owners of an application or service
   principal can do the same to what they own.
 - Group owners add members, so they gain the group's rights.
 

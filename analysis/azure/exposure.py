@@ -3,7 +3,7 @@
 Inbound traffic passes the subnet's NSG, then the NIC's NSG; both must allow
 it and a layer without an NSG passes. With no NSG at all, Standard SKU public
 IPs and load balancers are closed, Basic SKU ones are open. A load-balancing
-rule exposes its backend port on every NIC in its backend pool; an inbound NAT
+rule exposes its backend port on every NIC in its backend pool. An inbound NAT
 rule exposes its backend port on one IP configuration.
 
 NOTE: Application Gateway, Azure Firewall DNAT, Bastion and Virtual Network
@@ -133,7 +133,8 @@ def _allowed(
     for nsg_id in layers:
         nsg = estate.resources.get(nsg_id)
         if nsg is None or nsg.type != NSG_TYPE:
-            # An NSG the snapshot does not hold: assume it passes, and say so.
+            # An NSG missing from the snapshot is assumed to pass, and the evidence
+            # records that assumption.
             evidence.append({"kind": "nsg_missing", "nsg": nsg_id})
             continue
         layer = internet_ports(nsg_id, nsg.properties, protocol=protocol, target=target)
@@ -310,8 +311,8 @@ def _add_edge(
     combined = PortSet()
     for ports in exposure.ports.values():
         combined = combined.union(ports)
-    # With both TCP and UDP open the edge says `all`; the evidence keeps the
-    # ports of each protocol.
+    # With both TCP and UDP open the edge protocol is `all`, and the evidence
+    # keeps the ports of each protocol.
     protocol = protocols[0] if len(protocols) == 1 else "all"
     if exposure.public_ips and not node.props.get("public_ip"):
         node.props["public_ip"] = exposure.public_ips[0]

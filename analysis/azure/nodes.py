@@ -83,7 +83,7 @@ def add_fact_edge(
 
 @dataclass
 class IdentityIndex:
-    """Where each managed identity lives, filled while nodes are built."""
+    """Index of identity nodes by resource and principal, filled as nodes are built."""
 
     # resource id -> identity node ids it runs as
     runs_as: dict[str, list[str]] = field(default_factory=dict)
@@ -238,6 +238,41 @@ def add_identity_nodes(
     """Add managed identities, Entra principals and the anonymous principal."""
     index = IdentityIndex()
     scan_id = context.scan_id
+    _add_managed_identities(estate, records, index, scan_id)
+    _add_entra_principals(estate, records, index, scan_id)
+    records.add_node(
+        "Identity",
+        ids.ANONYMOUS_NODE,
+        is_admin=False,
+        **azure_node_props(
+            node_type="anonymous",
+            native_type="",
+            name="anonymous (Azure)",
+            account_id="",
+            scan_id=scan_id,
+        ),
+    )
+    # Anyone on the internet can act as the anonymous principal.
+    records.add_edge(
+        "EXPOSED_TO",
+        INTERNET_ID,
+        ids.ANONYMOUS_NODE,
+        ports=[],
+        protocol="all",
+        cidrs=["0.0.0.0/0", "::/0"],
+        conditional=False,
+        scan_id=scan_id,
+        reason="Anyone on the internet can send unauthenticated Azure requests.",
+        evidence=to_json_text(
+            [{"kind": "outside_principal", "principal": "anonymous"}]
+        ),
+    )
+    return index
+
+
+def _add_managed_identities(
+    estate: AzureEstate, records: GraphRecords, index: IdentityIndex, scan_id: str
+) -> None:
     for uami in estate.resources_of_type(UAMI_TYPE):
         principal_id = str(uami.properties.get("principalId") or "").lower()
         node_id = (
@@ -295,6 +330,11 @@ def add_identity_nodes(
                     scan_id=scan_id,
                 )
             index.runs_as.setdefault(resource.id, []).append(node_id)
+
+
+def _add_entra_principals(
+    estate: AzureEstate, records: GraphRecords, index: IdentityIndex, scan_id: str
+) -> None:
     tenant = next(iter(sorted(estate.tenant_ids)), "")
     for principal in estate.principals.values():
         node_id = index.node_for_principal(principal.object_id)
@@ -334,34 +374,6 @@ def add_identity_nodes(
                     scan_id=scan_id,
                     reason="Entra ID group membership.",
                 )
-    records.add_node(
-        "Identity",
-        ids.ANONYMOUS_NODE,
-        is_admin=False,
-        **azure_node_props(
-            node_type="anonymous",
-            native_type="",
-            name="anonymous (Azure)",
-            account_id="",
-            scan_id=scan_id,
-        ),
-    )
-    # Anyone on the internet can act as the anonymous principal.
-    records.add_edge(
-        "EXPOSED_TO",
-        INTERNET_ID,
-        ids.ANONYMOUS_NODE,
-        ports=[],
-        protocol="all",
-        cidrs=["0.0.0.0/0", "::/0"],
-        conditional=False,
-        scan_id=scan_id,
-        reason="Anyone on the internet can send unauthenticated Azure requests.",
-        evidence=to_json_text(
-            [{"kind": "outside_principal", "principal": "anonymous"}]
-        ),
-    )
-    return index
 
 
 def _identity_node_of(index: IdentityIndex, principal_id: str, uami_id: str) -> str:

@@ -9,13 +9,13 @@ throttling (429) is retried by the SDK's ARM retry policy, honouring
 `Retry-After`.
 
 Per subscription the collector reads resource groups and the generic resource
-list (which carries the identity block of every resource, Web/Function Apps,
-Automation accounts and Logic Apps included), role definitions, assignments
-and deny assignments, user-assigned identities, VMs and scale sets, network
-interfaces, public IPs, NSGs, virtual networks, load balancers and ASGs,
-storage accounts with their blob containers, Key Vaults, and AKS clusters
-through the generic `get_by_id`. Management groups come with their children
-and their role assignments and definitions.
+list. That list carries the identity block of every resource, Web/Function
+Apps, Automation accounts and Logic Apps included. It then reads role
+definitions, role assignments and deny assignments, user-assigned identities,
+VMs and scale sets, network interfaces, public IPs, NSGs, virtual networks,
+load balancers and ASGs, storage accounts with their blob containers, Key
+Vaults, and AKS clusters through the generic `get_by_id`. Management groups
+come with their children and their role assignments and definitions.
 
 NOTE: Web App, Function App, Automation and Logic App properties beyond the
 identity block are not collected: their SDKs are heavy, and their config
@@ -68,14 +68,14 @@ class ReadOnlyPolicy(SansIOHTTPPolicy):  # type: ignore[type-arg]
         method = request.http_request.method.upper()
         if method != "GET":
             raise ReadOnlyPolicyError(
-                f"toxicpath is read-only and refused {method} "
+                f"toxicpath is read-only and rejected {method} "
                 f"{request.http_request.url}"
             )
 
 
 @dataclass(frozen=True)
 class AzureCollectorConfig:
-    """What to collect and how to reach Azure Resource Manager."""
+    """Collection settings: the subscriptions to read and the ARM endpoint."""
 
     credential: Any
     subscriptions: tuple[str, ...] = ()  # empty: every subscription visible
@@ -200,13 +200,13 @@ class AzureCollector:
         visible = [str(i.get("subscriptionId") or "").lower() for i in items or []]
         if not self.config.subscriptions:
             return [s for s in visible if s]
-        wanted = [s.lower() for s in self.config.subscriptions]
-        for missing in sorted(set(wanted) - set(visible)):
+        requested = [s.lower() for s in self.config.subscriptions]
+        for missing in sorted(set(requested) - set(visible)):
             logger.warning("subscription %s is not visible to the credential", missing)
             self._tallies[(missing, "resource")] = _ServiceTally(
                 status="denied", reason="the credential cannot see this subscription"
             )
-        return [s for s in wanted if s in visible]
+        return [s for s in requested if s in visible]
 
     def _collect_management_groups(self, subscriptions: list[str]) -> None:
         from azure.mgmt.authorization import AuthorizationManagementClient
@@ -378,6 +378,7 @@ class _SubscriptionClients:
             lambda: self.resource().resource_groups.list(),
         )
         yield "resource", "resources-list", lambda: self.resource().resources.list()
+
         yield (
             "authorization",
             "role-definitions-list",
@@ -393,6 +394,7 @@ class _SubscriptionClients:
             "deny-assignments-list",
             lambda: self.authorization().deny_assignments.list(),
         )
+
         yield (
             "msi",
             "user-assigned-identities-list",
@@ -408,6 +410,7 @@ class _SubscriptionClients:
             "virtual-machine-scale-sets-list",
             lambda: self.compute().virtual_machine_scale_sets.list_all(),
         )
+
         for operation, attribute in (
             ("network-interfaces-list", "network_interfaces"),
             ("public-ip-addresses-list", "public_ip_addresses"),
@@ -421,6 +424,7 @@ class _SubscriptionClients:
                 operation,
                 lambda a=attribute: getattr(self.network(), a).list_all(),  # type: ignore[misc]
             )
+
         yield (
             "storage",
             "storage-accounts-list",

@@ -28,7 +28,7 @@ class CredentialOptions:
     method: str = "default"
     tenant_id: str = ""
     client_id: str = ""
-    # Name of the environment variable that holds the client secret.
+    # Name of the environment variable that contains the client secret.
     client_secret_env: str = "AZURE_CLIENT_SECRET"
     certificate_path: str = ""
     authority_host: str = ""
@@ -74,8 +74,8 @@ def _service_principal(options: CredentialOptions, extra: dict[str, Any]) -> Any
     secret = os.environ.get(options.client_secret_env, "")
     if not secret:
         raise CredentialError(
-            f"environment variable {options.client_secret_env} holds no client "
-            "secret; set it or pass --certificate"
+            f"environment variable {options.client_secret_env} is not set or empty, "
+            "so there is no client secret; set it or pass --certificate"
         )
     return identity.ClientSecretCredential(
         options.tenant_id, options.client_id, secret, **extra

@@ -10,7 +10,6 @@ from an AzureHound import, under service `entra`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -197,8 +196,8 @@ class AzureEstate:
     owners: list[tuple[str, str]] = field(default_factory=list)
 
     def resources_of_type(self, *types: str) -> list[AzureResource]:
-        wanted = {t.lower() for t in types}
-        return [r for r in self.resources.values() if r.type in wanted]
+        requested = {t.lower() for t in types}
+        return [r for r in self.resources.values() if r.type in requested]
 
     def management_group_chain(self, subscription_id: str) -> list[str]:
         """Return the management group ids above a subscription, nearest first."""
@@ -544,10 +543,3 @@ def _link_subscriptions(estate: AzureEstate) -> None:
     for subscription in estate.subscriptions.values():
         if not subscription.tenant_id and tenant:
             subscription.tenant_id = tenant
-
-
-def iter_assignments_of(
-    estate: AzureEstate, principal_ids: Iterable[str]
-) -> list[RoleAssignment]:
-    wanted = set(principal_ids)
-    return [a for a in estate.role_assignments.values() if a.principal_id in wanted]

@@ -110,7 +110,7 @@ def load_arm_export(probe: InputProbe) -> Snapshot:
     snapshot = Snapshot(kind="import")
     paths = _json_files(probe.path) if probe.is_dir else [probe.path]
     if probe.is_dir and not paths:
-        raise InputError(probe.path, "the folder holds no .json files")
+        raise InputError(probe.path, "the folder contains no .json files")
     for path in paths:
         content = probe.json() if not probe.is_dir else load_json_file(path)
         _load_document(snapshot, path, content)

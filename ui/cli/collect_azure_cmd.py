@@ -46,7 +46,7 @@ def azure(
     client_secret_env: Annotated[
         str,
         typer.Option(
-            help="Name of the environment variable that holds the service "
+            help="Name of the environment variable that contains the service "
             "principal's client secret (the secret is never a command-line value).",
         ),
     ] = "AZURE_CLIENT_SECRET",

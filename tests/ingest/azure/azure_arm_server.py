@@ -1,4 +1,4 @@
-"""A local HTTPS server that answers ARM GET requests from recorded routes.
+"""A local HTTPS server that serves ARM GET requests from recorded routes.
 
 Routes map a REST path (compared lower-cased, query ignored) to either a
 `body` returned as is, a list of `pages` served with `nextLink` paging that
@@ -40,7 +40,7 @@ class ArmServer:
     routes: dict[str, Any]
     ca_path: Path
     requests: list[RecordedRequest] = field(default_factory=list)
-    # Paths answered with 429 once before their recorded response.
+    # Paths served a 429 once before their recorded response.
     throttle_once: set[str] = field(default_factory=set)
     port: int = 0
     _server: ThreadingHTTPServer | None = None
@@ -128,6 +128,7 @@ def start_arm_server(routes: dict[str, Any], folder: Path) -> ArmServer:
                     authorization=self.headers.get("Authorization", ""),
                 )
             )
+
             if self.command != "GET":
                 self._reply(
                     405, {"error": {"code": "MethodNotAllowed", "message": "GET only"}}
@@ -141,6 +142,7 @@ def start_arm_server(routes: dict[str, Any], folder: Path) -> ArmServer:
                     {"Retry-After": "0"},
                 )
                 return
+
             route = state.routes.get(path)
             if route is None:
                 self._reply(200, {"value": []})
@@ -151,6 +153,7 @@ def start_arm_server(routes: dict[str, Any], folder: Path) -> ArmServer:
             if "body" in route:
                 self._reply(200, route["body"])
                 return
+
             pages = route["pages"]
             index = int(query.get("page", ["0"])[0])
             body: dict[str, Any] = {"value": pages[index]}
