@@ -5,12 +5,12 @@ Builds an estate of `--accounts` accounts with `--roles` roles and
 asking, for every role, which privilege-escalation actions it may perform
 on `*` and on one role ARN of its account.
 
-AWS managed policies come from the MAMIP copy under
-`<repo>/../shared/data/aws/managed-policies` when it exists (real documents,
-some with hundreds of actions); the rest are generated customer policies
-with wildcards, NotAction, resource ARNs and conditions. The candidate
-actions are the pathfinding.cloud catalog's required actions when that file
-exists.
+AWS managed policies are the real documents of the MAMIP collection, read
+from `managed-policies/` under `--data` when that folder exists. Some have
+hundreds of actions. The rest are generated customer policies with
+wildcards, NotAction, resource ARNs and conditions. The candidate actions
+are the required actions of the pathfinding.cloud catalog
+(`privesc-catalog/gap-analysis.json` under `--data`) when that file exists.
 
 Run: .venv/bin/python bench/aws/bench_evaluator.py [--roles N] [--policies N]
 """
@@ -308,9 +308,10 @@ def main(argv: list[str] | None = None) -> int:
         "--data",
         type=Path,
         default=DEFAULT_DATA,
-        help="folder with the shared AWS data",
+        help="folder with managed-policies/ and privesc-catalog/",
     )
     arguments = parser.parse_args(argv)
+
     estate = build_estate(
         accounts=arguments.accounts,
         roles=arguments.roles,
@@ -324,6 +325,7 @@ def main(argv: list[str] | None = None) -> int:
         f" {len(estate.candidates)} candidate actions",
         file=sys.stderr,
     )
+
     numbers = run(estate)
     for name, value in numbers.items():
         if isinstance(value, float):

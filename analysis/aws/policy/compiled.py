@@ -52,7 +52,7 @@ class CompiledStatement:
         return self.ref.effect == "Allow"
 
     def matches_action(self, action: str) -> bool:
-        """Whether the statement covers `action` (lower-case)."""
+        """Return whether the statement covers `action` (lower-case)."""
         return self.actions.matches(action) != self.not_action
 
     def applies_to(

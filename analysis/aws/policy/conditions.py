@@ -336,9 +336,9 @@ def evaluate_conditions(
 ) -> tuple[bool, tuple[UndecidedCondition, ...]]:
     """Evaluate a Condition element.
 
-    Returns (False, ()) when some condition is false, so the statement does
-    not apply; otherwise (True, undecided) where `undecided` lists the
-    conditions the statement still depends on.
+    Returns (False, ()) when some condition is false, because then the
+    statement does not apply. Otherwise returns (True, undecided), where
+    `undecided` lists the conditions the statement still depends on.
     """
     undecided: list[UndecidedCondition] = []
     for condition in conditions:

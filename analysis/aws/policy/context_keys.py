@@ -74,9 +74,9 @@ def arn_region(arn: str) -> str | None:
 def _tag(tags: Mapping[str, str] | None, tag_key: str) -> ResolvedKey:
     if tags is None:
         return _UNKNOWN
-    wanted = tag_key.lower()
+    expected_key = tag_key.lower()
     for name, value in tags.items():
-        if str(name).lower() == wanted:
+        if str(name).lower() == expected_key:
             return _known(str(value))
     return _ABSENT
 

@@ -17,7 +17,7 @@ The order follows the IAM User Guide's "Policy evaluation logic" and
 4. Across accounts, the identity policy in the principal's account and the
    resource policy in the resource's account must both allow.
 
-Every answer is three-valued: a condition the snapshot cannot decide keeps
+Every result is three-valued: a condition the snapshot cannot decide keeps
 an Allow as conditional, and a Deny with such a condition leaves the result
 allowed but conditional rather than denied.
 """
@@ -54,7 +54,7 @@ SERVICE_LINKED_ROLE_PATH = ":role/aws-service-role/"
 class PrincipalPolicySet:
     """Every policy that governs one principal's requests.
 
-    `scp_levels` holds one list per level of the principal's OU path, from
+    `scp_levels` contains one list per level of the principal's OU path, from
     the organization root down to the account, each list being the SCPs
     attached at that level. Leave it empty for the management account or
     an account outside an organization.
@@ -487,7 +487,7 @@ def evaluate(
     `resource_account` defaults to the account in the resource ARN; pass it
     for ARNs without one (S3). Set `resource_policy_required` for resources
     whose policy must allow even within the account, such as KMS key
-    policies and role trust policies. `rcp_levels` holds the resource
+    policies and role trust policies. `rcp_levels` contains the resource
     control policies of the resource's account, one list per level of its
     OU path like `PrincipalPolicySet.scp_levels`; leave it empty when the
     resource is in the management account or its service is not one RCPs
@@ -519,9 +519,10 @@ def resource_policy_grants(
     `principal` is an ARN, an account id, a service principal
     (`lambda.amazonaws.com`), a federated provider, or `*` for anonymous.
     The result is ALLOW when an Allow statement names the principal and no
-    certain Deny does; `via_account` is set when every grant names the
-    principal's account rather than the principal, so the principal's own
-    identity policies must allow as well.
+    certain Deny does. `via_account` is set when every grant names the
+    principal's account rather than the principal. Such a grant only
+    delegates to the account, so the principal's own identity policies must
+    allow as well.
     """
     ref = parse_principal(principal, principal_type=principal_type)
     if context is None:

@@ -211,7 +211,7 @@ class ActionMatcher:
         )
 
     def matches(self, action: str) -> bool:
-        """Whether this list names `action` (lower-case)."""
+        """Return whether this list names `action` (lower-case)."""
         if self.match_all or action in self.exact:
             return True
         service, name = split_action(action)

@@ -248,8 +248,10 @@ def _match_listed(compiled: CompiledPrincipal, principal: PrincipalRef) -> str |
             best = _stronger(best, kind)
         return best
     if principal.kind == SERVICE:
-        wanted = principal.value.lower()
-        if any(entry.lower() == wanted or entry == "*" for entry in compiled.service):
+        service_name = principal.value.lower()
+        if any(
+            entry.lower() == service_name or entry == "*" for entry in compiled.service
+        ):
             return DIRECT
         return None
     if principal.kind == FEDERATED:

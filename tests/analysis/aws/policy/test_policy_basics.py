@@ -111,8 +111,8 @@ def test_trust_policy_grants_service() -> None:
     granted = resource_policy_grants(
         trust, action="sts:AssumeRole", resource=ROLE, principal="lambda.amazonaws.com"
     )
-    refused = resource_policy_grants(
+    not_granted = resource_policy_grants(
         trust, action="sts:AssumeRole", resource=ROLE, principal="ec2.amazonaws.com"
     )
     assert granted.allowed
-    assert not refused.allowed
+    assert not not_granted.allowed

@@ -137,16 +137,16 @@ def test_case_table_size() -> None:
 def test_evaluation_case(case: dict[str, Any]) -> None:
     result = _run(case)
     decision, conditional = EXPECTED[case["expect"]]
-    why = f"{case['name']}: {case['reason']} -> {result}"
-    assert result.decision is decision, why
-    assert result.conditional is conditional, why
+    message = f"{case['name']}: {case['reason']} -> {result}"
+    assert result.decision is decision, message
+    assert result.conditional is conditional, message
     if "undecided_keys" in case:
         assert sorted({c.key for c in result.undecided}) == sorted(
             case["undecided_keys"]
-        ), why
+        ), message
     if "via_account" in case:
-        assert result.via_account is case["via_account"], why
+        assert result.via_account is case["via_account"], message
     if result.decision is Decision.EXPLICIT_DENY:
-        assert result.denied_by, why
+        assert result.denied_by, message
     if result.decision is Decision.ALLOW and case.get("kind") != "grants":
-        assert result.allowed_by, why
+        assert result.allowed_by, message
