@@ -9,6 +9,7 @@ and GCP modules register theirs when `_load_cloud_importers` imports them.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import importlib
@@ -22,6 +23,7 @@ from typing import Any
 from toxicpath.ingest.errors import InputError
 from toxicpath.ingest.redact import redact_response
 from toxicpath.ingest.snapshot import (
+    CoverageEntry,
     Snapshot,
     SnapshotError,
     SourceFile,
@@ -146,7 +148,41 @@ def load_inputs(paths: list[Path]) -> Snapshot:
             snapshot.metadata.setdefault("inputs", []).append(
                 {"path": str(path), **loaded.metadata}
             )
+    snapshot.coverage = merge_coverage(snapshot.coverage)
     return snapshot
+
+
+def merge_coverage(entries: list[CoverageEntry]) -> list[CoverageEntry]:
+    """Drop "not_collected" entries that another input's entries contradict.
+
+    When two inputs cover one account, one may lack a service the other has.
+    A "not_collected" entry is dropped when another entry of the same cloud,
+    account and service has a different status in the same region, or in any
+    region when the dropped entry's region is "all". Entries with the same key
+    and status become one, with their calls and seconds added up.
+    """
+    read: set[tuple[str, str, str, str]] = set()
+    read_anywhere: set[tuple[str, str, str]] = set()
+    for entry in entries:
+        if entry.status != "not_collected":
+            read.add((entry.cloud, entry.account, entry.region, entry.service))
+            read_anywhere.add((entry.cloud, entry.account, entry.service))
+    merged: dict[tuple[str, str, str, str, str], CoverageEntry] = {}
+    for entry in entries:
+        key = (entry.cloud, entry.account, entry.region, entry.service)
+        if entry.status == "not_collected":
+            if key in read:
+                continue
+            if entry.region == "all" and key[:2] + key[3:] in read_anywhere:
+                continue
+        identity = (*key, entry.status)
+        existing = merged.get(identity)
+        if existing is None:
+            merged[identity] = dataclasses.replace(entry)
+        else:
+            existing.calls += entry.calls
+            existing.seconds += entry.seconds
+    return list(merged.values())
 
 
 def load_input(path: Path) -> Snapshot:

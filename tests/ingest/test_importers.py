@@ -405,3 +405,26 @@ def test_raw_file_array_rejected(shared_data: Path, tmp_path: Path) -> None:
     message = str(raised.value)
     assert message.startswith(f"{queues}: ")
     assert "contains a JSON list" in message
+
+
+def test_coverage_merged_across_inputs(shared_data: Path, tmp_path: Path) -> None:
+    # Authorization details of the demo account alone, then with its folder.
+    folder = shared_data / CLOUDMAPPER_DEMO
+    details = tmp_path / "details.json"
+    shutil.copy(
+        folder / "us-east-1/iam-get-account-authorization-details.json", details
+    )
+    alone = load_inputs([details])
+    alone_status = {(e.region, e.service): e.status for e in alone.coverage}
+    assert alone_status[("all", "ec2")] == "not_collected"
+
+    snapshot = load_inputs([details, folder])
+    entries = [(e.region, e.service, e.status) for e in snapshot.coverage]
+    assert ("all", "ec2", "not_collected") not in entries
+    assert ("us-east-1", "ec2", "ok") in entries
+    assert ("global", "iam", "not_collected") not in entries
+    iam = [e for e in snapshot.coverage if (e.region, e.service) == ("global", "iam")]
+    assert len(iam) == 1
+    assert iam[0].status == "ok"
+    assert iam[0].calls == 1 + 18
+    assert ("us-east-1", "kms", "not_collected") in entries
