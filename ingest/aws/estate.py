@@ -172,6 +172,9 @@ class Instance:
     instance_profile_arn: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
     metadata_http_tokens: str = ""  # "required" means IMDSv2 only
+    # True when SSM lists the instance as managed (ssm:SendCommand reaches it);
+    # None when describe-instance-information was not read.
+    ssm_managed: bool | None = None
 
 
 @dataclass
