@@ -263,6 +263,7 @@ def _parse_instances(index: ResponseIndex, estate: AwsEstate) -> None:
             for detail in items(response, reservation, "Instances"):
                 instance = _instance(response, detail, owner)
                 estate.instances[instance.id] = instance
+    _read_ssm_management(index, estate)
     # Interfaces add the groups and addresses of secondary network interfaces.
     for response, body in responses_with_body(
         index, "ec2", "describe-network-interfaces"
@@ -272,6 +273,20 @@ def _parse_instances(index: ResponseIndex, estate: AwsEstate) -> None:
             found = estate.instances.get(text(response, attachment, "InstanceId"))
             if found is not None:
                 _read_interface(response, interface, found)
+
+
+def _read_ssm_management(index: ResponseIndex, estate: AwsEstate) -> None:
+    read_regions: set[tuple[str, str]] = set()
+    managed: set[str] = set()
+    for response, body in responses_with_body(
+        index, "ssm", "describe-instance-information"
+    ):
+        read_regions.add((response.account, response.region))
+        for entry in items(response, body, "InstanceInformationList"):
+            managed.add(text(response, entry, "InstanceId"))
+    for instance in estate.instances.values():
+        if (instance.account_id, instance.region) in read_regions:
+            instance.ssm_managed = instance.id in managed
 
 
 def _instance(response: RawResponse, detail: dict[str, Any], owner: str) -> Instance:

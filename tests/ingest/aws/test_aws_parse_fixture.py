@@ -286,6 +286,7 @@ def test_missing_optional_fields_tolerated() -> None:
     assert instance.public_ip == ""
     assert instance.security_group_ids == []
     assert instance.instance_profile_arn is None
+    assert instance.ssm_managed is None
 
 
 def test_parse_scales_linearly(tmp_path: Path) -> None:
@@ -508,3 +509,7 @@ def test_mfa_and_login_without_report() -> None:
     bob = estate.principals[f"arn:aws:iam::{ACCOUNT}:user/bob"]
     assert bob.mfa_enabled is True
     assert bob.console_access is True
+
+
+def test_ssm_managed_instance(estate: AwsEstate) -> None:
+    assert estate.instances["i-0web"].ssm_managed is True
