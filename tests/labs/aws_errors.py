@@ -1,7 +1,7 @@
 """Error responses replayed into botocore clients, for behaviour moto cannot show.
 
 moto does not enforce IAM and never throttles. An ErrorInjector registered as
-a botocore `before-send` handler answers chosen requests with an error
+a botocore `before-send` handler returns, for chosen requests, an error
 response in the service protocol's wire format (JSON, EC2 query, query) with
 real AWS error codes and messages, so botocore's real parsing, retry and
 error handling run; every other request goes on to the moto server.
@@ -39,10 +39,11 @@ class _RawBody:
 
 @dataclass
 class ErrorInjector:
-    """A `before-send` handler that answers with a stored AWS error response.
+    """A `before-send` handler that returns a stored AWS error response.
 
-    It answers the first `times` requests (every request when None) and lets
-    the later ones through to the server; `seen` counts the requests.
+    It returns the response for the first `times` requests (for every request
+    when `times` is None) and lets later ones through to the server. `seen`
+    counts the requests and `answered` the ones it returned a response for.
     """
 
     status: int

@@ -15,9 +15,9 @@
 - a public bucket (bucket policy to "*") and a private, encrypted bucket with
   Block Public Access;
 - an internet-facing instance with a public address in a subnet routed to an
-  internet gateway, behind a security group open to 0.0.0.0/0 on 22 and 80,
-  running as an instance profile whose role reads the private bucket and the
-  secret; an internet-facing application load balancer in front of it;
+  internet gateway, behind a security group open to 0.0.0.0/0 on 22 and 80.
+  It runs as an instance profile whose role reads the private bucket and the
+  secret, and an internet-facing application load balancer is in front of it;
 - a Lambda function running as an administrator role, with a public function
   URL, a resource policy and an environment variable holding a fake secret;
 - a KMS key and a Secrets Manager secret, each with a resource policy that

@@ -12,7 +12,6 @@ import logging
 import threading
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import boto3
 import botocore.session
@@ -138,11 +137,3 @@ def assume_role_credentials(
     credentials.get_frozen_credentials()
     logger.info("assumed role %s", role_arn)
     return credentials
-
-
-def endpoint_is_local(url: str | None) -> bool:
-    """Return True when `url` points at a loopback host (a local emulator)."""
-    if not url:
-        return False
-    host = urlsplit(url).hostname or ""
-    return host == "localhost" or host.startswith("127.") or host == "::1"

@@ -73,8 +73,8 @@ UNSUPPORTED_CODES = frozenset(
 # Errors outside the API's own error codes. The endpoint does not exist in
 # this partition or region (EndpointConnectionError; a refused connection
 # raises it too, while a connect timeout is another class and raises), or the
-# server answered with a page that is no AWS response. moto answers an
-# unimplemented operation with an HTML 500 page, which botocore reports as a
+# server returned a page that is no AWS response. moto returns an
+# HTML 500 page for an unimplemented operation, which botocore reports as a
 # ResponseParserError or as a ClientError whose code is the bare status "500",
 # and an operation it has no route for with an HTML 404 page.
 UNSUPPORTED_EXCEPTIONS: tuple[type[Exception], ...] = (

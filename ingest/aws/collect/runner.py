@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import boto3
@@ -60,7 +60,7 @@ class _Unit:
     target: AccountTarget
     service: str
     region: str  # where the clients point
-    response_region: str  # what responses and coverage say
+    response_region: str  # the region written into responses and coverage
 
     @property
     def label(self) -> str:
@@ -99,10 +99,11 @@ def collect_aws(
     recorders = _run_units(options, plan.units, progress)
     snapshot = Snapshot(kind="collect")
     snapshot.responses.extend(plan.responses)
-    snapshot.coverage.extend(plan.coverage)
+    coverage = list(plan.coverage)
     for recorder in recorders:
         snapshot.responses.extend(recorder.responses)
-        snapshot.coverage.append(_coverage_of(recorder))
+        coverage.append(_coverage_of(recorder))
+    snapshot.coverage.extend(_merge_coverage(coverage))
     snapshot.metadata = {
         "collector": "aws",
         "caller_arn": plan.caller_arn,
@@ -273,6 +274,7 @@ def _discover_regions(
     )
     described = recorder.call("describe_regions", params={"AllRegions": True})
     plan.responses.extend(recorder.responses)
+
     if described is None:
         plan.coverage.append(_coverage_of(recorder))
         fallback = list(options.regions) or [options.home_region]
@@ -282,6 +284,7 @@ def _discover_regions(
             ", ".join(fallback),
         )
         return fallback
+
     statuses = {
         region["RegionName"]: region.get("OptInStatus", "opt-in-not-required")
         for region in described.get("Regions", [])
@@ -290,11 +293,12 @@ def _discover_regions(
     if unknown:
         raise CollectError(
             f"unknown region(s) {', '.join(unknown)} in --regions; "
-            f"account {target.account_id} knows {', '.join(sorted(statuses))}"
+            f"account {target.account_id} has {', '.join(sorted(statuses))}"
         )
-    wanted = list(options.regions) or sorted(statuses)
+
+    requested = list(options.regions) or sorted(statuses)
     enabled = []
-    for region in wanted:
+    for region in requested:
         if statuses[region] in _ENABLED_OPT_IN_STATUSES:
             enabled.append(region)
             continue
@@ -380,6 +384,27 @@ def _run_units(
                 if progress is not None:
                     progress(len(results), len(units), units[index].label)
     return [results[index] for index in range(len(units))]
+
+
+def _merge_coverage(entries: Sequence[CoverageEntry]) -> list[CoverageEntry]:
+    """Fold entries of the same account, region and service into one.
+
+    Region discovery and the EC2 unit both read EC2 in the home region; the
+    merged entry keeps the first failure's status, every reason and the sums.
+    """
+    merged: dict[tuple[str, str, str], CoverageEntry] = {}
+    for entry in entries:
+        key = (entry.account, entry.region, entry.service)
+        previous = merged.get(key)
+        if previous is None:
+            merged[key] = replace(entry)
+            continue
+        if previous.status == "ok":
+            previous.status = entry.status
+        previous.reason = "; ".join(r for r in (previous.reason, entry.reason) if r)
+        previous.calls += entry.calls
+        previous.seconds = round(previous.seconds + entry.seconds, 3)
+    return list(merged.values())
 
 
 def _coverage_of(recorder: ServiceRecorder) -> CoverageEntry:

@@ -1,8 +1,8 @@
 """Denied, throttled and unexpected API errors during a collection.
 
-moto does not enforce IAM and never throttles, so these tests answer chosen
-requests with error responses in each protocol's wire format (a botocore
-`before-send` handler), and let every other request reach the moto server.
+moto does not enforce IAM and never throttles, so a botocore `before-send`
+handler returns error responses in each protocol's wire format to chosen
+requests, and lets every other request reach the moto server.
 """
 
 from __future__ import annotations
