@@ -7,7 +7,14 @@ registered here, so adding a command touches one line of this file.
 from __future__ import annotations
 
 import typer
-from toxicpath.ui.cli import findings_cmd, graph_cmd, scan_cmd
+
+from toxicpath.ui.cli import (
+    collect_azure_cmd,
+    collect_cmd,
+    findings_cmd,
+    graph_cmd,
+    scan_cmd,
+)
 
 app = typer.Typer(
     help="toxicpath: cloud attack-path analysis for AWS, Azure and GCP.",
@@ -25,6 +32,9 @@ app.command()(findings_cmd.diff)
 app.command()(findings_cmd.accept)
 app.command()(findings_cmd.compliance)
 app.command()(findings_cmd.rules)
+
+collect_cmd.app.command("azure")(collect_azure_cmd.azure)
+app.add_typer(collect_cmd.app, name="collect")
 
 
 @app.command()
