@@ -16,13 +16,10 @@ from toxicpath.analysis.azure.access import (
 from toxicpath.analysis.azure.entra import derive_entra_edges
 from toxicpath.analysis.azure.escalation import derive_rbac_edges
 from toxicpath.analysis.azure.exposure import derive_exposure_edges
-from toxicpath.analysis.azure.nodes import (
-    add_account_nodes,
-    add_identity_nodes,
-    add_resource_nodes,
-    add_role_nodes,
-)
+from toxicpath.analysis.azure.nodes import add_account_nodes, add_identity_nodes
+from toxicpath.analysis.azure.policy_nodes import add_role_nodes
 from toxicpath.analysis.azure.rbac import RbacEvaluator
+from toxicpath.analysis.azure.resource_nodes import add_resource_nodes
 from toxicpath.analysis.azure.roles import role_catalog
 from toxicpath.graph.records import GraphRecords
 from toxicpath.ingest.azure.estate import AzureEstate, parse_estate

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from toxicpath.analysis.azure import ids
-from toxicpath.analysis.azure.nodes import IdentityIndex, azure_node_props
+from toxicpath.analysis.azure.node_props import azure_node_props
+from toxicpath.analysis.azure.nodes import IdentityIndex
 from toxicpath.analysis.azure.rbac import ROLE_ASSIGNMENT_WRITE, Decision, RbacEvaluator
 from toxicpath.analysis.azure.techniques import (
     SUBSCRIPTION_TECHNIQUES,

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from toxicpath.analysis.azure.nodes import machine_nic_ids
+from toxicpath.analysis.azure.network_nodes import machine_nic_ids
 from toxicpath.analysis.azure.nsg import PROTOCOLS, PortSet, Target, internet_ports
 from toxicpath.analysis.azure.types import (
     LOAD_BALANCER_TYPE,

@@ -158,6 +158,7 @@ class RbacEvaluator:
             ).append(assignment)
         self._groups_of = _transitive_groups(estate.group_members)
         self._ancestor_cache: dict[str, frozenset[str]] = {}
+        self._assignment_cache: dict[str, list[tuple[RoleAssignment, str]]] = {}
 
     def principals(self) -> set[str]:
         """Return every principal with an assignment, directly or through a group."""
@@ -172,11 +173,15 @@ class RbacEvaluator:
 
     def assignments_of(self, principal_id: str) -> list[tuple[RoleAssignment, str]]:
         """Return (assignment, group id or "") for the principal and its groups."""
+        cached = self._assignment_cache.get(principal_id)
+        if cached is not None:
+            return cached
         found = [(a, "") for a in self._assignments_by_principal.get(principal_id, [])]
         for group in sorted(self._groups_of.get(principal_id, set())):
             found.extend(
                 (a, group) for a in self._assignments_by_principal.get(group, [])
             )
+        self._assignment_cache[principal_id] = found
         return found
 
     def role(self, guid: str) -> RoleDefinition | None:
