@@ -318,7 +318,7 @@ def _combine(
     principal_policies: PrincipalPolicySet,
     context: RequestContext,
     resource_policy: CompiledPolicy | None,
-    resource_account: str | None,
+    cross_account: bool,
     resource_policy_required: bool,
 ) -> EvaluationResult:
     hits = collected.per_action.get(action)
@@ -328,10 +328,7 @@ def _combine(
         return EvaluationResult(
             decision=Decision.EXPLICIT_DENY, denied_by=tuple(hits.deny.certain)
         )
-    same_account = (
-        resource_account is None or resource_account == context.principal_account
-    )
-    if resource_policy is None and (resource_policy_required or not same_account):
+    if resource_policy is None and (resource_policy_required or cross_account):
         return _IMPLICIT_DENY
     if not (
         hits.identity_allow.certain
@@ -378,7 +375,7 @@ def _combine(
 
     if resource_policy is None:
         grant = tri_and((identity, boundary))
-    elif not same_account:
+    elif cross_account:
         grant = tri_and((identity, boundary, tri_or((direct, exempt, via_account))))
     elif resource_policy_required:
         grant = tri_or(
@@ -448,6 +445,15 @@ def allowed_actions(
     """
     universe = action_universe(candidate_actions)
     account = _resource_account(resource, resource_account)
+    aws_principal = _principal_ref(context).kind == "aws"
+    if not aws_principal:
+        # Service principals and anonymous or federated callers have no
+        # identity policies, boundary or SCPs. Only a resource policy can
+        # grant them access, in whichever account the resource is.
+        principal_policies = PrincipalPolicySet()
+    cross_account = (
+        aws_principal and account is not None and account != context.principal_account
+    )
     collected = _collect(
         principal_policies,
         universe,
@@ -465,7 +471,7 @@ def allowed_actions(
             principal_policies=principal_policies,
             context=context,
             resource_policy=resource_policy,
-            resource_account=account,
+            cross_account=cross_account,
             resource_policy_required=resource_policy_required,
         )
     return results
