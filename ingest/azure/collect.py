@@ -33,6 +33,7 @@ from typing import Any
 from azure.core.exceptions import HttpResponseError
 from azure.core.pipeline import PipelineRequest
 from azure.core.pipeline.policies import SansIOHTTPPolicy
+
 from toxicpath.ingest.azure.arm import (
     last_segment,
     normalize_id,
@@ -120,6 +121,17 @@ class AzureCollector:
         for subscription_id in subscriptions:
             logger.info("collecting Azure subscription %s", subscription_id)
             self._collect_subscription(subscription_id)
+        self.snapshot.coverage.append(
+            CoverageEntry(
+                cloud="azure",
+                account="",
+                region="",
+                service="entra",
+                status="not_collected",
+                reason="Entra ID users, groups, memberships and directory roles are "
+                "not read by the ARM collector; import AzureHound output for them",
+            )
+        )
         for (account, service), tally in sorted(self._tallies.items()):
             self.snapshot.coverage.append(
                 CoverageEntry(

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
 from toxicpath.ingest.snapshot import Snapshot
 from toxicpath.ui.cli.common import ExitCode, configure_logging, fail, handle_errors
 from toxicpath.ui.cli.output import emit_table, stderr_console
@@ -124,6 +125,7 @@ def _collect_azure(
 ) -> None:
     try:
         from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
+
         from toxicpath.ingest.azure.collect import AzureCollectorConfig, collect_azure
         from toxicpath.ingest.azure.credentials import (
             CredentialError,

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from toxicpath.analysis.azure import ids
 from toxicpath.graph.model import INTERNET_ID
 from toxicpath.graph.records import Edge, GraphRecords

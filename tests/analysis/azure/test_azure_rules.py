@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from test_azure_estate_paths import estate_snapshot
+
 from toxicpath.findings.model import Finding
 from toxicpath.graph.ladybug_store import LadybugStore
 from toxicpath.graph.store import ScanInfo

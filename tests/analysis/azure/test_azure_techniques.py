@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+
 from toxicpath.analysis.azure import ids
 from toxicpath.analysis.azure.techniques import TECHNIQUES
 from toxicpath.graph.records import GraphRecords

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from azure.core.credentials import AccessToken
 from azure_arm_server import ArmServer, start_arm_server
+
 from toxicpath.analysis.azure import ids
 from toxicpath.graph.model import INTERNET_ID
 from toxicpath.graph.records import GraphRecords
@@ -163,8 +164,26 @@ def test_collected_graph_has_anonymous_container(graph: GraphRecords) -> None:
     assert [e.target for e in anonymous] == [container]
 
 
+def test_collector_reads_aks_details(graph: GraphRecords) -> None:
+    cluster = (
+        f"/subscriptions/{S2}/resourcegroups/rg-app/providers/"
+        "microsoft.containerservice/managedclusters/aks-app"
+    )
+    kubelet = ids.principal_node("5a5a0000-0000-0000-0000-0000000000a3")
+    runs_as = {e.target for e in graph.edges_of_type("RUNS_AS") if e.source == cluster}
+    assert kubelet in runs_as
+    assert graph.nodes[cluster].props["type"] == "kubernetes_cluster"
+
+
+def test_collector_marks_entra_not_collected(collected: Snapshot) -> None:
+    entra = [c for c in collected.coverage if c.service == "entra"]
+    assert len(entra) == 1
+    assert entra[0].status == "not_collected"
+
+
 def test_read_only_policy_rejects_post(server: ArmServer) -> None:
     from azure.mgmt.storage import StorageManagementClient
+
     from toxicpath.ingest.azure.collect import ReadOnlyPolicy
 
     client = StorageManagementClient(

@@ -12,6 +12,8 @@ import pytest
 import typer
 from azure.core.credentials import AccessToken
 from azure_arm_server import ArmServer, start_arm_server
+from typer.testing import CliRunner
+
 from toxicpath.ingest.azure import credentials
 from toxicpath.ingest.azure.credentials import (
     CredentialError,
@@ -20,7 +22,6 @@ from toxicpath.ingest.azure.credentials import (
 )
 from toxicpath.ingest.snapshot import read_snapshot
 from toxicpath.ui.cli import collect_azure_cmd
-from typer.testing import CliRunner
 
 ESTATE = Path(__file__).resolve().parents[2] / "data" / "azure" / "estate.json"
 

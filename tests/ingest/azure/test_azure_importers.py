@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from toxicpath.analysis.azure import ids
 from toxicpath.graph.model import INTERNET_ID
 from toxicpath.ingest.errors import InputError
