@@ -76,7 +76,8 @@ def add_resource_nodes(
                 resource.id,
                 identity,
                 scan_id=scan_id,
-                reason=f"{resource.name} runs with managed identity {identity}.",
+                reason=f"{resource.name} runs with managed identity "
+                f"{records.nodes[identity].props.get('name', identity)}.",
                 evidence=[{"kind": "identity_block", "resource": resource.id}],
             )
     link_networks(estate, records, scan_id)
