@@ -6,7 +6,7 @@ The rules, as Azure applies them:
   root `/`, then management groups, subscription, resource group, resource
   (and child resources such as blob containers).
 - A role permits a control-plane action when one of its permission entries
-  matches it in `actions` and not in `notActions`; data actions use
+  matches it in `actions` and not in `notActions`. Data actions use
   `dataActions` minus `notDataActions`. `notActions` is no deny: another
   assignment can grant the action back. Matching is case-insensitive and `*`
   is a wildcard anywhere.

@@ -89,7 +89,7 @@ def _sensitivity(
     node_type: str,
     context: TransformContext,
 ) -> Sensitivity:
-    """Classify a resource; a blob container is at least as sensitive as its account."""
+    """Classify a resource. A blob container is at least as sensitive as its account."""
     own = classify_sensitivity(
         resource_id=resource.id,
         name=resource.name,

@@ -1,6 +1,6 @@
 """Role definitions: the bundled built-in catalog plus those found in a scan.
 
-Built-in role GUIDs are the same in every tenant, so an export that holds only
+Built-in role GUIDs are the same in every tenant, so an export that contains only
 role assignments still evaluates. Definitions in the snapshot win over the
 bundled copy because they are newer or custom.
 """
