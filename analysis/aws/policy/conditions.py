@@ -135,7 +135,7 @@ _OPERATORS: dict[str, tuple[Matcher, bool, bool]] = {
     "dategreaterthan": (_date(lambda a, b: a > b), False, False),
     "dategreaterthanequals": (_date(lambda a, b: a >= b), False, False),
     "bool": (_bool, False, True),
-    "binaryequals": (_string_equals_ignore_case, False, False),
+    "binaryequals": (_string_equals, False, False),
     "ipaddress": (_ip_address, False, False),
     "notipaddress": (_ip_address, True, False),
     "arnequals": (_arn, False, True),

@@ -62,13 +62,51 @@ class EvaluationResult:
 
     @property
     def allowed(self) -> bool:
-        """Whether the decision is ALLOW, conditional or not."""
+        """Return whether the decision is ALLOW, conditional or not."""
         return self.decision is Decision.ALLOW
 
     @property
     def certain(self) -> bool:
-        """Whether the decision holds whatever the undecided conditions are."""
+        """Return whether the decision holds whatever the undecided conditions are."""
         return not self.conditional
+
+    def explain(self) -> str:
+        """Describe the decision and its evidence in one sentence."""
+        if self.decision is Decision.EXPLICIT_DENY:
+            return "denied by " + _join_refs(self.denied_by)
+        if self.decision is Decision.IMPLICIT_DENY:
+            return "not allowed by any applicable statement"
+        text = "allowed by " + _join_refs(self.allowed_by)
+        if self.via_account:
+            text += " (naming the account, so identity policies must allow too)"
+        if not self.conditional:
+            return text
+        deny_statements = {(r.policy_id, r.statement_index) for r in self.denied_by}
+        required: list[str] = []
+        excluded: list[str] = []
+        for condition in self.undecided:
+            phrase = f"{condition.operator} {condition.key} {list(condition.values)}"
+            statement = (condition.policy_id, condition.statement_index)
+            if statement in deny_statements:
+                excluded.append(phrase)
+            else:
+                required.append(phrase)
+        if required:
+            text += ", only if " + "; ".join(required)
+        if excluded:
+            text += ", unless " + "; ".join(excluded)
+        return text
+
+
+def _describe_ref(ref: StatementRef) -> str:
+    sid = f" ({ref.sid})" if ref.sid else ""
+    return f"{ref.policy_id} statement {ref.statement_index}{sid}"
+
+
+def _join_refs(refs: tuple[StatementRef, ...]) -> str:
+    if not refs:
+        return "no recorded statement"
+    return ", ".join(_describe_ref(ref) for ref in refs)
 
 
 @dataclass(frozen=True)

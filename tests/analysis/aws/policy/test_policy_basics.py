@@ -116,3 +116,45 @@ def test_trust_policy_grants_service() -> None:
     )
     assert granted.allowed
     assert not not_granted.allowed
+
+
+def test_explain_names_evidence() -> None:
+    policy = _policy(
+        {
+            "Sid": "Read",
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": "*",
+            "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}},
+        },
+        {
+            "Effect": "Deny",
+            "Action": "s3:*",
+            "Resource": "*",
+            "Condition": {"Bool": {"aws:ViaAWSService": "false"}},
+        },
+        policy_id="arn:aws:iam::111111111111:policy/read",
+    )
+    result = evaluate(
+        action="s3:GetObject",
+        resource="arn:aws:s3:::bucket/key",
+        context=CONTEXT,
+        principal_policies=PrincipalPolicySet(identity_policies=[policy]),
+    )
+    text = result.explain()
+    assert text.startswith(
+        "allowed by arn:aws:iam::111111111111:policy/read statement 0 (Read)"
+    )
+    assert "only if IpAddress aws:SourceIp ['10.0.0.0/8']" in text
+    assert "unless Bool aws:ViaAWSService ['false']" in text
+
+
+def test_explain_explicit_deny() -> None:
+    policy = _policy({"Effect": "Deny", "Action": "*", "Resource": "*"})
+    result = evaluate(
+        action="iam:PassRole",
+        resource="*",
+        context=CONTEXT,
+        principal_policies=PrincipalPolicySet(identity_policies=[policy]),
+    )
+    assert result.explain() == "denied by p statement 0"

@@ -8,12 +8,14 @@ from typing import Any
 
 import pytest
 import yaml
+
 from toxicpath.analysis.aws.policy import (
     CompiledPolicy,
     Decision,
     EvaluationResult,
     PrincipalPolicySet,
     RequestContext,
+    allowed_actions,
     evaluate,
     resource_policy_grants,
 )
@@ -80,7 +82,10 @@ def _context(case: dict[str, Any], principal: str) -> RequestContext:
     )
 
 
-def _run(case: dict[str, Any]) -> EvaluationResult:
+def _run(
+    case: dict[str, Any], *, extra_actions: list[str] | None = None
+) -> EvaluationResult:
+    """Run one case, through `allowed_actions` when `extra_actions` is set."""
     if case.get("kind") == "grants":
         principal = case["principal"]
         context = _context(case, principal) if "context" in case else None
@@ -109,6 +114,22 @@ def _run(case: dict[str, Any]) -> EvaluationResult:
     resource_policy = None
     if "resource_policy" in case:
         resource_policy = _compile(_single(case["resource_policy"]), "resource")
+    rcp_levels = [
+        [_compile(entry, f"rcp-{level}-{index}") for index, entry in enumerate(row)]
+        for level, row in enumerate(case.get("rcps", []))
+    ]
+    if extra_actions is not None:
+        results = allowed_actions(
+            policies,
+            resource=case["resource"],
+            candidate_actions=[*extra_actions, case["action"]],
+            context=_context(case, DEFAULT_PRINCIPAL),
+            resource_policy=resource_policy,
+            resource_account=case.get("resource_account"),
+            resource_policy_required=case.get("resource_policy_required", False),
+            rcp_levels=rcp_levels,
+        )
+        return results[case["action"]]
     return evaluate(
         action=case["action"],
         resource=case["resource"],
@@ -117,10 +138,7 @@ def _run(case: dict[str, Any]) -> EvaluationResult:
         resource_policy=resource_policy,
         resource_account=case.get("resource_account"),
         resource_policy_required=case.get("resource_policy_required", False),
-        rcp_levels=[
-            [_compile(entry, f"rcp-{level}-{index}") for index, entry in enumerate(row)]
-            for level, row in enumerate(case.get("rcps", []))
-        ],
+        rcp_levels=rcp_levels,
     )
 
 
@@ -150,3 +168,21 @@ def test_evaluation_case(case: dict[str, Any]) -> None:
         assert result.denied_by, message
     if result.decision is Decision.ALLOW and case.get("kind") != "grants":
         assert result.allowed_by, message
+
+
+BATCH_EXTRA_ACTIONS = [
+    "s3:GetObject",
+    "iam:PassRole",
+    "ec2:RunInstances",
+    "kms:Decrypt",
+]
+EVALUATE_CASES = [case for case in CASES if case.get("kind") != "grants"]
+
+
+@pytest.mark.parametrize(
+    "case", EVALUATE_CASES, ids=[case["name"] for case in EVALUATE_CASES]
+)
+def test_batch_agrees_with_single(case: dict[str, Any]) -> None:
+    single = _run(case)
+    batch = _run(case, extra_actions=BATCH_EXTRA_ACTIONS)
+    assert batch == single

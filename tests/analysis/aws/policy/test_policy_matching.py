@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from toxicpath.analysis.aws.policy import (
     ACCOUNT,
     ANY,
