@@ -49,6 +49,7 @@ from toxicpath.analysis.aws.network.ports import (
 )
 from toxicpath.analysis.aws.network.reachability import (
     OPEN_CIDR,
+    NetworkIndex,
     apply_network_acl,
     describe_rule,
     internet_route,
@@ -105,12 +106,13 @@ def derive_exposure_edges(
 ) -> None:
     """Add an EXPOSED_TO edge from the Internet node to every exposed resource."""
     exposures: dict[str, list[Exposure]] = defaultdict(list)
+    network = NetworkIndex.build(estate)
     for instance in estate.instances.values():
-        found = instance_exposure(estate, instance)
+        found = instance_exposure(estate, instance, network=network)
         if found is not None:
             exposures[_instance_node_id(instance)].append(found)
     for balancer in estate.load_balancers.values():
-        found = load_balancer_exposure(estate, balancer)
+        found = load_balancer_exposure(estate, balancer, network=network)
         if found is None:
             continue
         exposures[balancer.arn].append(found)
@@ -122,7 +124,7 @@ def derive_exposure_edges(
             if behind is not None:
                 exposures[_instance_node_id(target)].append(behind)
     for database in estate.databases.values():
-        found = database_exposure(estate, database)
+        found = database_exposure(estate, database, network=network)
         if found is not None:
             exposures[database.arn].append(found)
     for function in estate.functions.values():
@@ -143,7 +145,9 @@ def derive_exposure_edges(
 # --- one function per kind -------------------------------------------------
 
 
-def instance_exposure(estate: AwsEstate, instance: Instance) -> Exposure | None:
+def instance_exposure(
+    estate: AwsEstate, instance: Instance, *, network: NetworkIndex
+) -> Exposure | None:
     """Return how the internet reaches an instance through its own public address."""
     if instance.state in ("terminated", "shutting-down"):
         return None
@@ -156,7 +160,7 @@ def instance_exposure(estate: AwsEstate, instance: Instance) -> Exposure | None:
         return None
     groups = _groups(estate, instance.security_group_ids, instance.id)
     path = _network_path(
-        estate,
+        network,
         groups=groups,
         subnet_ids=[instance.subnet_id] if instance.subnet_id else [],
         vpc_id=instance.vpc_id,
@@ -178,7 +182,7 @@ def instance_exposure(estate: AwsEstate, instance: Instance) -> Exposure | None:
 
 
 def load_balancer_exposure(
-    estate: AwsEstate, balancer: LoadBalancer
+    estate: AwsEstate, balancer: LoadBalancer, *, network: NetworkIndex
 ) -> Exposure | None:
     """Return how the internet reaches an internet-facing load balancer's listeners."""
     if balancer.scheme != "internet-facing" or balancer.kind == "gateway":
@@ -207,7 +211,7 @@ def load_balancer_exposure(
     if balancer.security_group_ids:
         groups = _groups(estate, balancer.security_group_ids, balancer.arn)
     path = _network_path(
-        estate,
+        network,
         groups=groups,
         subnet_ids=balancer.subnet_ids,
         vpc_id=balancer.vpc_id,
@@ -273,7 +277,9 @@ def target_exposure(
     return Exposure(ports, set(exposed.cidrs), evidence, reason)
 
 
-def database_exposure(estate: AwsEstate, database: DbInstance) -> Exposure | None:
+def database_exposure(
+    estate: AwsEstate, database: DbInstance, *, network: NetworkIndex
+) -> Exposure | None:
     """Return how the internet reaches a publicly accessible database or domain."""
     if not database.publicly_accessible:
         return None
@@ -293,7 +299,7 @@ def database_exposure(estate: AwsEstate, database: DbInstance) -> Exposure | Non
         return Exposure({"tcp": [(443, 443)]}, {OPEN_CIDR[4]}, evidence, reason)
     served = {"tcp": [(database.port, database.port)]} if database.port else None
     path = _network_path(
-        estate,
+        network,
         groups=_groups(estate, database.security_group_ids, database.arn),
         subnet_ids=database.subnet_ids,
         vpc_id=database.vpc_id,
@@ -389,7 +395,7 @@ def _groups(estate: AwsEstate, group_ids: list[str], owner: str) -> list[Securit
 
 
 def _network_path(
-    estate: AwsEstate,
+    network: NetworkIndex,
     *,
     groups: list[SecurityGroup] | None,
     subnet_ids: list[str],
@@ -426,7 +432,7 @@ def _network_path(
         )
         for subnet_id in subnet_ids or [""]:
             route = internet_route(
-                estate, vpc_id=vpc_id, subnet_id=subnet_id, family=family
+                network, vpc_id=vpc_id, subnet_id=subnet_id, family=family
             )
             if not route.routed:
                 logger.debug("no internet route: %s", route.evidence)
@@ -434,7 +440,7 @@ def _network_path(
             acl_ports, acl_evidence = admitted, []
             if subnet_id:
                 acl = apply_network_acl(
-                    estate, subnet_id=subnet_id, family=family, ports=admitted
+                    network, subnet_id=subnet_id, family=family, ports=admitted
                 )
                 acl_ports, acl_evidence = acl.ports, acl.evidence
             if not acl_ports:

@@ -11,9 +11,9 @@ import logging
 
 from toxicpath.analysis.aws import ids
 from toxicpath.analysis.aws.network.reachability import (
+    NetworkIndex,
     admitted_source_ranges,
     describe_rule,
-    route_table_for_subnet,
 )
 from toxicpath.analysis.aws.node_props import add_fact_edge, aws_node_props
 from toxicpath.graph.records import GraphRecords
@@ -56,8 +56,9 @@ def add_network_nodes(estate: AwsEstate, records: GraphRecords, scan_id: str) ->
             ),
         )
         _in_account(records, node_id, vpc.account_id, scan_id, f"VPC {vpc.id}")
+    network = NetworkIndex.build(estate)
     for subnet in estate.subnets.values():
-        _add_subnet(estate, records, subnet.id, scan_id)
+        _add_subnet(estate, network, records, subnet.id, scan_id)
     for group in estate.security_groups.values():
         _add_security_group(records, group, scan_id)
     for table in estate.route_tables.values():
@@ -106,11 +107,15 @@ def _in_vpc(
 
 
 def _add_subnet(
-    estate: AwsEstate, records: GraphRecords, subnet_id: str, scan_id: str
+    estate: AwsEstate,
+    network: NetworkIndex,
+    records: GraphRecords,
+    subnet_id: str,
+    scan_id: str,
 ) -> None:
     subnet = estate.subnets[subnet_id]
     node_id = ids.subnet_node(subnet.region, subnet.account_id, subnet.id)
-    table = route_table_for_subnet(estate, vpc_id=subnet.vpc_id, subnet_id=subnet.id)
+    table = network.route_table_for_subnet(vpc_id=subnet.vpc_id, subnet_id=subnet.id)
     attrs: dict[str, object] = {
         "subnet_id": subnet.id,
         "vpc_id": subnet.vpc_id,

@@ -162,25 +162,53 @@ def admitted_source_ranges(group: SecurityGroup) -> list[str]:
     return sorted({cidr for rule in group.ingress for cidr in rule.cidrs})
 
 
-def route_table_for_subnet(
-    estate: AwsEstate, *, vpc_id: str, subnet_id: str
-) -> RouteTable | None:
-    """Return the subnet's associated route table, else the VPC's main one."""
-    for table in estate.route_tables.values():
-        if subnet_id and subnet_id in table.subnet_ids:
-            return table
-    for table in estate.route_tables.values():
-        if table.vpc_id == vpc_id and table.is_main:
-            return table
-    return None
+@dataclass(frozen=True)
+class NetworkIndex:
+    """Route tables and network ACLs of an estate, indexed by subnet and VPC.
+
+    Built once per analysis, so each lookup is a dict access instead of a scan
+    of every route table and network ACL.
+    """
+
+    table_by_subnet: dict[str, RouteTable]
+    main_table_by_vpc: dict[str, RouteTable]
+    vpcs_with_tables: frozenset[str]
+    acl_by_subnet: dict[str, NetworkAcl]
+
+    @classmethod
+    def build(cls, estate: AwsEstate) -> NetworkIndex:
+        table_by_subnet: dict[str, RouteTable] = {}
+        main_table_by_vpc: dict[str, RouteTable] = {}
+        for table in estate.route_tables.values():
+            for subnet_id in table.subnet_ids:
+                table_by_subnet.setdefault(subnet_id, table)
+            if table.is_main:
+                main_table_by_vpc.setdefault(table.vpc_id, table)
+        acl_by_subnet: dict[str, NetworkAcl] = {}
+        for acl in estate.network_acls.values():
+            for subnet_id in acl.subnet_ids:
+                acl_by_subnet.setdefault(subnet_id, acl)
+        return cls(
+            table_by_subnet=table_by_subnet,
+            main_table_by_vpc=main_table_by_vpc,
+            vpcs_with_tables=frozenset(t.vpc_id for t in estate.route_tables.values()),
+            acl_by_subnet=acl_by_subnet,
+        )
+
+    def route_table_for_subnet(
+        self, *, vpc_id: str, subnet_id: str
+    ) -> RouteTable | None:
+        """Return the subnet's associated route table, else the VPC's main one."""
+        if subnet_id and subnet_id in self.table_by_subnet:
+            return self.table_by_subnet[subnet_id]
+        return self.main_table_by_vpc.get(vpc_id)
 
 
 def internet_route(
-    estate: AwsEstate, *, vpc_id: str, subnet_id: str, family: int
+    network: NetworkIndex, *, vpc_id: str, subnet_id: str, family: int
 ) -> RouteCheck:
     """Check that `subnet_id` routes `family` traffic to an internet gateway."""
-    vpc_tables = [t for t in estate.route_tables.values() if t.vpc_id == vpc_id]
-    if not vpc_tables:
+    if vpc_id not in network.vpcs_with_tables:
         return RouteCheck(
             routed=True,
             evidence={
@@ -191,7 +219,7 @@ def internet_route(
                 "to an internet gateway is assumed",
             },
         )
-    table = route_table_for_subnet(estate, vpc_id=vpc_id, subnet_id=subnet_id)
+    table = network.route_table_for_subnet(vpc_id=vpc_id, subnet_id=subnet_id)
     if table is None:
         return RouteCheck(
             routed=False,
@@ -227,15 +255,8 @@ def internet_route(
     )
 
 
-def network_acl_for_subnet(estate: AwsEstate, subnet_id: str) -> NetworkAcl | None:
-    for acl in estate.network_acls.values():
-        if subnet_id in acl.subnet_ids:
-            return acl
-    return None
-
-
 def apply_network_acl(
-    estate: AwsEstate, *, subnet_id: str, family: int, ports: PortSets
+    network: NetworkIndex, *, subnet_id: str, family: int, ports: PortSets
 ) -> AclResult:
     """Return the part of `ports` that the subnet's network ACL lets through.
 
@@ -246,7 +267,7 @@ def apply_network_acl(
     stateless, so a protocol also needs an outbound entry that lets replies
     reach the client's ephemeral ports.
     """
-    acl = network_acl_for_subnet(estate, subnet_id)
+    acl = network.acl_by_subnet.get(subnet_id)
     if acl is None:
         note = (
             "the snapshot contains no network ACL for the subnet; "
