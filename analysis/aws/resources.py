@@ -305,6 +305,7 @@ class _ResourceBuilder:
             "instance_profile": instance.instance_profile_arn or "",
             "metadata_http_tokens": instance.metadata_http_tokens,
             "imdsv1_enabled": instance.metadata_http_tokens != "required",
+            "ssm_managed": instance.ssm_managed,
             "restricted_ingress": self._group_ingress(instance.security_group_ids),
         }
         self._add(
@@ -403,6 +404,7 @@ class _ResourceBuilder:
             "versioning": bucket.versioning,
             "logging_enabled": bucket.logging_enabled,
             "has_policy": bucket.policy is not None,
+            "acls_disabled": bucket.acls_disabled,
             "acl_grants": [
                 {
                     "grantee_type": g.grantee_type,
