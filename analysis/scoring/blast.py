@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import networkx as nx
+
 from toxicpath.analysis.scoring.graph import AttackGraph
 from toxicpath.analysis.scoring.paths import ScoredPath, score_path
 

@@ -22,6 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import networkx as nx
+from networkx.algorithms.flow import edmonds_karp
+
 from toxicpath.analysis.scoring.graph import AttackGraph
 from toxicpath.analysis.scoring.paths import virtual_source
 
@@ -31,7 +33,11 @@ EdgeKey = tuple[str, str]
 
 # Minimum cuts are computed for at most this many of the riskiest targets per
 # step, to bound the cost on large estates.
-MAX_CUT_TARGETS = 10
+MAX_CUT_TARGETS = 3
+
+# Candidates evaluated per greedy step, in order of the risk they could at
+# most remove; each evaluation is one or more Dijkstra runs.
+MAX_EVALUATIONS = 50
 
 
 @dataclass(frozen=True)
@@ -130,7 +136,7 @@ def _best_paths(
 
 def _target_risk(graph: nx.DiGraph, source: str, target: str, impact: float) -> float:
     try:
-        cost = nx.dijkstra_path_length(graph, source, target, weight="cost")
+        cost, _ = nx.bidirectional_dijkstra(graph, source, target, weight="cost")
     except nx.NetworkXNoPath:
         return 0.0
     return math.exp(-cost) * impact
@@ -140,32 +146,53 @@ def _path_edges(path: list[str]) -> list[EdgeKey]:
     return list(itertools.pairwise(path))
 
 
+def _edge_targets(best: dict[str, tuple[float, list[str]]]) -> dict[EdgeKey, set[str]]:
+    """Map each edge on a best path to the targets whose best path uses it."""
+    index: dict[EdgeKey, set[str]] = {}
+    for target, (_, path) in best.items():
+        for edge in _path_edges(path):
+            index.setdefault(edge, set()).add(target)
+    return index
+
+
+def _affected(
+    edges: tuple[EdgeKey, ...], edge_targets: dict[EdgeKey, set[str]]
+) -> set[str]:
+    affected: set[str] = set()
+    for edge in edges:
+        affected |= edge_targets.get(edge, set())
+    return affected
+
+
 def _evaluate(
     graph: nx.DiGraph,
     source: str,
     targets: Mapping[str, float],
     best: dict[str, tuple[float, list[str]]],
     edges: tuple[EdgeKey, ...],
+    affected: set[str],
 ) -> tuple[float, tuple[str, ...]]:
     """Return the risk that deleting `edges` removes and the targets it cuts off."""
-    edge_set = set(edges)
-    affected = [t for t, (_, path) in best.items() if edge_set & set(_path_edges(path))]
     if not affected:
         return 0.0, ()
     saved = [(u, v, dict(graph.edges[u, v])) for u, v in edges]
     graph.remove_edges_from(edges)
     try:
-        removed = 0.0
-        protected = []
-        for target in affected:
-            after = _target_risk(graph, source, target, targets[target])
-            removed += best[target][0] - after
-            if after == 0.0:
-                protected.append(target)
+        if len(affected) == 1:
+            [target] = affected
+            after_risk = {target: _target_risk(graph, source, target, targets[target])}
+        else:
+            costs = nx.single_source_dijkstra_path_length(graph, source, weight="cost")
+            after_risk = {
+                t: math.exp(-costs[t]) * targets[t] if t in costs else 0.0
+                for t in affected
+            }
     finally:
         for u, v, data in saved:
             graph.add_edge(u, v, **data)
-    return removed, tuple(sorted(protected))
+    removed = sum(best[t][0] - after_risk[t] for t in affected)
+    protected = tuple(sorted(t for t in affected if after_risk[t] == 0.0))
+    return removed, protected
 
 
 def _candidates(
@@ -181,13 +208,15 @@ def _candidates(
                 candidates.add((edge,))
     riskiest = sorted(best, key=lambda t: -best[t][0])[:MAX_CUT_TARGETS]
     for target in riskiest:
-        cut = _minimum_cut(graph, source, target)
+        cut = _minimum_cut(graph, source, target, budget)
         if cut and len(cut) <= budget:
             candidates.add(cut)
     return candidates
 
 
-def _minimum_cut(graph: nx.DiGraph, source: str, target: str) -> tuple[EdgeKey, ...]:
+def _minimum_cut(
+    graph: nx.DiGraph, source: str, target: str, budget: int
+) -> tuple[EdgeKey, ...]:
     """Return a minimum set of fixable edges separating `target` from the entries."""
     relevant = (nx.descendants(graph, source) | {source}) & (
         nx.ancestors(graph, target) | {target}
@@ -198,12 +227,33 @@ def _minimum_cut(graph: nx.DiGraph, source: str, target: str) -> tuple[EdgeKey, 
             flow.add_edge(u, v, capacity=1)
         else:
             flow.add_edge(u, v)  # no capacity attribute: infinite capacity
+    # Edmonds-Karp needs one augmenting path per unit of cut, and the cutoff
+    # stops it once the cut is larger than the fixes left, so a wide cut
+    # costs at most `budget + 1` breadth-first searches.
     try:
-        _, (reachable, _) = nx.minimum_cut(flow, source, target, capacity="capacity")
+        residual = edmonds_karp(
+            flow, source, target, capacity="capacity", cutoff=budget + 1
+        )
     except nx.NetworkXUnbounded:
         return ()  # every route includes an edge that cannot be fixed
+    if residual.graph["flow_value"] > budget:
+        return ()
+    reachable = _residual_reachable(residual, source)
     cut = [(u, v) for u in reachable for v in flow.successors(u) if v not in reachable]
     return tuple(sorted(cut))
+
+
+def _residual_reachable(residual: nx.DiGraph, source: str) -> set[str]:
+    """Return the nodes reachable from `source` through unsaturated residual edges."""
+    seen = {source}
+    stack = [source]
+    while stack:
+        node = stack.pop()
+        for successor, data in residual[node].items():
+            if successor not in seen and data["flow"] < data["capacity"]:
+                seen.add(successor)
+                stack.append(successor)
+    return seen
 
 
 def _next_fix(
@@ -213,10 +263,27 @@ def _next_fix(
     best: dict[str, tuple[float, list[str]]],
     budget: int,
 ) -> Fix | None:
+    """Pick the candidate that removes the most risk per edge.
+
+    A candidate can remove at most the current risk of the targets whose best
+    path it touches, so candidates are tried in order of that bound and the
+    search stops once no remaining bound can beat the best found.
+    """
+    edge_targets = _edge_targets(best)
+    bounded = []
+    for edges in _candidates(graph, source, best, budget):
+        affected = _affected(edges, edge_targets)
+        bound = sum(best[t][0] for t in affected) / len(edges)
+        bounded.append((-bound, edges, affected))
+    bounded.sort(key=lambda item: (item[0], item[1]))
     chosen: tuple[float, int, tuple[EdgeKey, ...]] | None = None
     chosen_result: tuple[float, tuple[str, ...]] = (0.0, ())
-    for edges in sorted(_candidates(graph, source, best, budget)):
-        removed, protected = _evaluate(graph, source, targets, best, edges)
+    # NOTE: only the MAX_EVALUATIONS candidates with the highest bounds are
+    # evaluated, so on dense graphs a better fix further down can be missed.
+    for negative_bound, edges, affected in bounded[:MAX_EVALUATIONS]:
+        if chosen is not None and -negative_bound < chosen[0] - 1e-12:
+            break
+        removed, protected = _evaluate(graph, source, targets, best, edges, affected)
         if removed <= 1e-12:
             continue
         rank = (removed / len(edges), -len(edges), edges)

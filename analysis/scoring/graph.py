@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
+
 from toxicpath.analysis.scoring.config import ScoringConfig
 from toxicpath.graph.records import GraphRecords
 from toxicpath.graph.store import GraphStore

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from itertools import islice, pairwise
 
 import networkx as nx
+
 from toxicpath.analysis.scoring.graph import AttackGraph
 
 VIRTUAL_SOURCE = "__toxicpath_entry__"
