@@ -59,6 +59,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
+
 from toxicpath.ingest.aws.collect.local_endpoint import strip_loopback_account_prefix
 
 MANAGEMENT_ACCOUNT_ID = "123456789012"

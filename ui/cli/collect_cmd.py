@@ -17,6 +17,7 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+
 from toxicpath.ingest.aws.collect import AwsCollectOptions
 from toxicpath.ingest.snapshot import Snapshot
 from toxicpath.ui.cli.common import ExitCode, configure_logging, fail, handle_errors
@@ -226,6 +227,7 @@ def _collect_aws(
         SSOTokenLoadError,
         UnauthorizedSSOTokenError,
     )
+
     from toxicpath.ingest.aws.collect import CollectError, write_snapshot
 
     try:

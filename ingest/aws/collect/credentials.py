@@ -22,6 +22,7 @@ from botocore.credentials import (
     Credentials,
     DeferredRefreshableCredentials,
 )
+
 from toxicpath.ingest.aws.collect.local_endpoint import install_local_endpoint_fixes
 from toxicpath.ingest.aws.collect.options import AwsCollectOptions
 from toxicpath.ingest.aws.collect.readonly import install_read_only_guard

@@ -21,6 +21,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
+
 from toxicpath.ingest.aws.collect.errors import ClassifiedError, classify, error_code
 from toxicpath.ingest.aws.keys import PARAMETER_NAMES
 from toxicpath.ingest.redact import redact_response

@@ -25,6 +25,8 @@ import boto3
 from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import BotoCoreError, ClientError
+
+from toxicpath import __version__
 from toxicpath.ingest.aws.collect.credentials import (
     AccountTarget,
     CollectError,
@@ -43,8 +45,6 @@ from toxicpath.ingest.aws.collect.services import (
 )
 from toxicpath.ingest.aws.coverage import GLOBAL_REGION
 from toxicpath.ingest.snapshot import CoverageEntry, RawResponse, Snapshot
-
-from toxicpath import __version__
 
 logger = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ _REGION_OPERATIONS = (
 
 
 def collect_ec2(recorder: ServiceRecorder, options: AwsCollectOptions) -> None:
-    """Read the region's instances, networks and launch templates.
+    """Read the region's instances, networks, launch templates, snapshots and AMIs.
 
     Launch template versions are read for their instance profile; the user
     data in them is replaced by the redaction step.
@@ -39,3 +39,23 @@ def collect_ec2(recorder: ServiceRecorder, options: AwsCollectOptions) -> None:
                 "Versions": ["$Default", "$Latest"],
             },
         )
+    _collect_snapshots_and_images(recorder)
+
+
+def _collect_snapshots_and_images(recorder: ServiceRecorder) -> None:
+    """Read the account's own EBS snapshots and AMIs, and who may use each.
+
+    A snapshot's createVolumePermission lists the accounts it is shared with,
+    or the group "all" when it is public; an AMI carries its Public flag.
+    """
+    snapshots = recorder.paginate("describe_snapshots", params={"OwnerIds": ["self"]})
+    for snapshot in (snapshots or {}).get("Snapshots", []):
+        recorder.call(
+            "describe_snapshot_attribute",
+            params={
+                "SnapshotId": snapshot["SnapshotId"],
+                "Attribute": "createVolumePermission",
+            },
+            absent=("InvalidSnapshot.NotFound",),
+        )
+    recorder.call("describe_images", params={"Owners": ["self"]})

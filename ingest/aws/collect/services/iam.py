@@ -19,6 +19,7 @@ def collect_iam(recorder: ServiceRecorder, options: AwsCollectOptions) -> None:
     _collect_credential_report(recorder, options)
     recorder.call("get_account_password_policy", absent=("NoSuchEntity",))
     recorder.call("get_account_summary")
+    recorder.paginate("list_account_aliases")
     users = [user["UserName"] for user in (details or {}).get("UserDetailList", [])]
     if details is None:
         listed = recorder.paginate("list_users")

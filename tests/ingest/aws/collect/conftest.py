@@ -15,6 +15,7 @@ import pytest
 from labs.aws_errors import ErrorInjector, load_error_injector
 from labs.aws_lab import AwsLab, build_aws_lab
 from moto.server import ThreadedMotoServer
+
 from toxicpath.ingest.aws.collect import AwsCollectOptions, collect_aws
 from toxicpath.ingest.snapshot import Snapshot
 

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 from labs.aws_lab import AwsLab
+from typer.testing import CliRunner
+
 from toxicpath.ingest.snapshot import read_snapshot
 from toxicpath.ui.cli.collect_cmd import app, split_list
-from typer.testing import CliRunner
 
 
 @pytest.fixture(autouse=True)

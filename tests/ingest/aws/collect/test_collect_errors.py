@@ -14,6 +14,7 @@ import pytest
 from botocore.exceptions import ClientError
 from labs.aws_errors import ErrorInjector
 from labs.aws_lab import AwsLab
+
 from toxicpath.ingest.aws.collect import AwsCollectOptions, collect_aws
 from toxicpath.ingest.snapshot import CoverageEntry, Snapshot
 

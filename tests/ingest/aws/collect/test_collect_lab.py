@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from labs.aws_lab import LAB_SECRET_MARKER, AwsLab
+
 from toxicpath.graph.records import GraphRecords
 from toxicpath.ingest.aws.collect import write_snapshot
 from toxicpath.ingest.redact import REDACTED

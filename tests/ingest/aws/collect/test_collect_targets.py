@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from labs.aws_errors import ErrorInjector
 from labs.aws_lab import AwsLab
+
 from toxicpath.ingest.aws.collect import AwsCollectOptions, CollectError, collect_aws
 
 OptionsFactory = Callable[..., AwsCollectOptions]

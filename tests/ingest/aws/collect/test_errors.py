@@ -10,6 +10,7 @@ from botocore.exceptions import (
     NoCredentialsError,
 )
 from botocore.parsers import ResponseParserError
+
 from toxicpath.ingest.aws.collect.errors import classify
 
 

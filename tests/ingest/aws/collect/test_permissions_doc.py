@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from toxicpath.ingest.snapshot import Snapshot
 
 DOC = Path(__file__).resolve().parents[4] / "docs" / "aws-permissions.md"

@@ -7,6 +7,7 @@ from typing import Any
 import boto3
 import pytest
 from labs.aws_lab import AwsLab
+
 from toxicpath.ingest.aws.collect import AwsCollectOptions, ReadOnlyViolationError
 from toxicpath.ingest.aws.collect.credentials import (
     caller_credentials,
