@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from toxicpath.analysis.aws import ids
 from toxicpath.graph.model import INTERNET_ID
 from toxicpath.graph.records import Edge, GraphRecords

@@ -6,6 +6,7 @@ import itertools
 
 from hypothesis import given
 from hypothesis import strategies as st
+
 from toxicpath.analysis.aws.network.ports import (
     describe_port_sets,
     intersect,

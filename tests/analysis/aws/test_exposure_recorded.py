@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from toxicpath.analysis.aws.exposure import derive_exposure_edges
 from toxicpath.analysis.aws.resources import add_account_nodes, add_resource_nodes
 from toxicpath.graph.model import INTERNET_ID

@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+
 from toxicpath.analysis.aws import ids
 from toxicpath.analysis.aws.resources import add_account_nodes, add_resource_nodes
 from toxicpath.graph.records import GraphRecords

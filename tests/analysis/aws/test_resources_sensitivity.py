@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from toxicpath.analysis.aws.sensitivity import classify_sensitivity
 
 
