@@ -8,9 +8,9 @@ action or `allowed_actions` for many. `resource_policy_grants` and
 What the evaluator does not decide is listed in docs/aws-coverage.md.
 """
 
+from toxicpath.analysis.aws.policy.collect import PrincipalPolicySet
 from toxicpath.analysis.aws.policy.compiled import CompiledPolicy, CompiledStatement
 from toxicpath.analysis.aws.policy.evaluate import (
-    PrincipalPolicySet,
     allowed_actions,
     evaluate,
     principal_matches,

@@ -25,280 +25,48 @@ allowed but conditional rather than denied.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
-from toxicpath.analysis.aws.policy.compiled import CompiledPolicy, CompiledStatement
+from toxicpath.analysis.aws.policy.collect import (
+    Collected,
+    LimitAllow,
+    PrincipalPolicySet,
+    Request,
+    StatementHits,
+    applicable_statements,
+    collect,
+    principal_ref,
+)
+from toxicpath.analysis.aws.policy.compiled import CompiledPolicy
 from toxicpath.analysis.aws.policy.context_keys import arn_account
 from toxicpath.analysis.aws.policy.model import (
     Decision,
     EvaluationResult,
     RequestContext,
-    StatementRef,
     UndecidedCondition,
 )
-from toxicpath.analysis.aws.policy.patterns import ActionUniverse, action_universe
+from toxicpath.analysis.aws.policy.patterns import action_universe
 from toxicpath.analysis.aws.policy.principals import (
     ACCOUNT,
-    DIRECT,
-    SESSION,
-    PrincipalRef,
     match_principal,
     parse_principal,
 )
 from toxicpath.analysis.aws.policy.tristate import Tri, tri_and, tri_or
 
-SERVICE_LINKED_ROLE_PATH = ":role/aws-service-role/"
 
-
-@dataclass
-class PrincipalPolicySet:
-    """Every policy that governs one principal's requests.
-
-    `scp_levels` contains one list per level of the principal's OU path, from
-    the organization root down to the account, each list being the SCPs
-    attached at that level. Leave it empty for the management account or
-    an account outside an organization.
-    """
-
-    identity_policies: list[CompiledPolicy] = field(default_factory=list)
-    boundary: CompiledPolicy | None = None
-    scp_levels: list[list[CompiledPolicy]] = field(default_factory=list)
-
-
-@dataclass
-class _Hits:
-    """Statements of one kind that apply to one action."""
-
-    certain: list[StatementRef] = field(default_factory=list)
-    maybe: list[tuple[StatementRef, tuple[UndecidedCondition, ...]]] = field(
-        default_factory=list
-    )
-
-    def add(self, ref: StatementRef, undecided: tuple[UndecidedCondition, ...]) -> None:
-        if undecided:
-            self.maybe.append((ref, undecided))
-        else:
-            self.certain.append(ref)
-
-    @property
-    def tri(self) -> Tri:
-        if self.certain:
-            return Tri.TRUE
-        if self.maybe:
-            return Tri.MAYBE
-        return Tri.FALSE
-
-    def undecided(self) -> list[UndecidedCondition]:
-        return [condition for _, conditions in self.maybe for condition in conditions]
-
-    def refs(self) -> list[StatementRef]:
-        return self.certain + [ref for ref, _ in self.maybe]
-
-
-@dataclass
-class _ActionHits:
-    """Grants and denies that name one action."""
-
-    identity_allow: _Hits = field(default_factory=_Hits)
-    resource_direct: _Hits = field(default_factory=_Hits)
-    resource_exempt: _Hits = field(default_factory=_Hits)
-    resource_account: _Hits = field(default_factory=_Hits)
-    deny: _Hits = field(default_factory=_Hits)
-
-
-# An applicable Allow of a boundary or SCP: the actions it covers, kept per
-# statement rather than per action because such policies usually allow
-# everything and only matter for actions that something grants.
-_LimitAllow = tuple[frozenset[str], StatementRef, tuple[UndecidedCondition, ...]]
-
-
-@dataclass
-class _Collected:
-    per_action: dict[str, _ActionHits] = field(default_factory=dict)
-    boundary_allows: list[_LimitAllow] = field(default_factory=list)
-    scp_level_allows: list[list[_LimitAllow]] = field(default_factory=list)
-    rcp_level_allows: list[list[_LimitAllow]] = field(default_factory=list)
-
-    def slot(self, action: str) -> _ActionHits:
-        found = self.per_action.get(action)
-        if found is None:
-            found = self.per_action[action] = _ActionHits()
-        return found
-
-
-@dataclass(frozen=True)
-class _Request:
-    resource: str
-    context: RequestContext
-    resource_account: str | None
-
-
-def _applicable(
-    policy: CompiledPolicy,
-    universe: ActionUniverse,
-    request: _Request,
-    *,
-    principal: PrincipalRef | None = None,
-) -> Iterable[
-    tuple[CompiledStatement, frozenset[str], tuple[UndecidedCondition, ...], str]
-]:
-    """Yield (statement, matched actions, undecided, principal match kind)."""
-    for statement in policy.statements:
-        match_kind = DIRECT
-        if principal is not None:
-            if statement.principal is None:
-                continue
-            found = match_principal(statement.principal, principal)
-            if found is None:
-                continue
-            match_kind = found
-        matched = statement.actions.matching(universe)
-        if statement.not_action:
-            matched = universe.all_lowered - matched
-        if not matched:
-            continue
-        applies, undecided = statement.applies_to(
-            resource=request.resource,
-            context=request.context,
-            resource_account=request.resource_account,
-        )
-        if applies:
-            yield statement, matched, undecided, match_kind
-
-
-def _collect(
-    principal_policies: PrincipalPolicySet,
-    universe: ActionUniverse,
-    *,
-    resource: str,
-    context: RequestContext,
-    resource_policy: CompiledPolicy | None,
-    resource_account: str | None,
-    rcp_levels: Sequence[Sequence[CompiledPolicy]],
-) -> _Collected:
-    collected = _Collected()
-    request = _Request(
-        resource=resource, context=context, resource_account=resource_account
-    )
-    for policy in principal_policies.identity_policies:
-        for statement, matched, undecided, _ in _applicable(policy, universe, request):
-            for action in matched:
-                target = collected.slot(action)
-                bucket = target.identity_allow if statement.is_allow else target.deny
-                bucket.add(statement.ref, undecided)
-
-    if resource_policy is not None:
-        _collect_resource_policy(
-            collected, resource_policy, universe, request, context=context
-        )
-
-    limits: list[CompiledPolicy] = []
-    if principal_policies.boundary is not None:
-        limits.append(principal_policies.boundary)
-    scps_apply = _scps_apply(principal_policies, context)
-    if scps_apply:
-        limits.extend(p for level in principal_policies.scp_levels for p in level)
-    for policy in limits:
-        is_boundary = policy is principal_policies.boundary
-        for statement, matched, undecided, _ in _applicable(policy, universe, request):
-            if statement.is_allow:
-                if is_boundary:
-                    collected.boundary_allows.append(
-                        (matched, statement.ref, undecided)
-                    )
-                continue
-            for action in matched:
-                collected.slot(action).deny.add(statement.ref, undecided)
-
-    if scps_apply:
-        for level in principal_policies.scp_levels:
-            allows: list[_LimitAllow] = []
-            for policy in level:
-                for statement, matched, undecided, _ in _applicable(
-                    policy, universe, request
-                ):
-                    if statement.is_allow:
-                        allows.append((matched, statement.ref, undecided))
-            collected.scp_level_allows.append(allows)
-
-    if rcp_levels and SERVICE_LINKED_ROLE_PATH not in context.principal_arn:
-        principal = _principal_ref(context)
-        for rcp_level in rcp_levels:
-            allows = []
-            for policy in rcp_level:
-                for statement, matched, undecided, _ in _applicable(
-                    policy, universe, request, principal=principal
-                ):
-                    if statement.is_allow:
-                        allows.append((matched, statement.ref, undecided))
-                        continue
-                    for action in matched:
-                        collected.slot(action).deny.add(statement.ref, undecided)
-            collected.rcp_level_allows.append(allows)
-    return collected
-
-
-def _principal_ref(context: RequestContext) -> PrincipalRef:
-    principal = parse_principal(context.principal_arn)
-    if principal.account is None and principal.kind == "aws":
-        principal = PrincipalRef(
-            kind=principal.kind,
-            value=principal.value,
-            account=context.principal_account,
-        )
-    return principal
-
-
-def _collect_resource_policy(
-    collected: _Collected,
-    resource_policy: CompiledPolicy,
-    universe: ActionUniverse,
-    request: _Request,
-    *,
-    context: RequestContext,
-) -> None:
-    principal = _principal_ref(context)
-    for statement, matched, undecided, kind in _applicable(
-        resource_policy, universe, request, principal=principal
-    ):
-        for action in matched:
-            target = collected.slot(action)
-            if not statement.is_allow:
-                target.deny.add(statement.ref, undecided)
-            elif kind == ACCOUNT:
-                target.resource_account.add(statement.ref, undecided)
-            elif kind == SESSION or (kind == DIRECT and _is_user(principal)):
-                target.resource_exempt.add(statement.ref, undecided)
-            else:
-                target.resource_direct.add(statement.ref, undecided)
-
-
-def _is_user(principal: PrincipalRef) -> bool:
-    return principal.kind == "aws" and ":user/" in principal.value
-
-
-def _scps_apply(
-    principal_policies: PrincipalPolicySet, context: RequestContext
-) -> bool:
-    if not principal_policies.scp_levels:
-        return False
-    return SERVICE_LINKED_ROLE_PATH not in context.principal_arn
-
-
-def _limit_hits(allows: list[_LimitAllow], action: str) -> _Hits:
-    hits = _Hits()
+def _limit_hits(allows: list[LimitAllow], action: str) -> StatementHits:
+    hits = StatementHits()
     for matched, ref, undecided in allows:
         if action in matched:
             hits.add(ref, undecided)
     return hits
 
 
-def _certainly_allows(allows: list[_LimitAllow], action: str) -> bool:
+def _certainly_allows(allows: list[LimitAllow], action: str) -> bool:
     return any(action in matched and not undecided for matched, _, undecided in allows)
 
 
 def _limits_certainly_allow(
-    action: str, collected: _Collected, principal_policies: PrincipalPolicySet
+    action: str, collected: Collected, principal_policies: PrincipalPolicySet
 ) -> bool:
     if principal_policies.boundary is not None and not _certainly_allows(
         collected.boundary_allows, action
@@ -313,7 +81,7 @@ _IMPLICIT_DENY = EvaluationResult(decision=Decision.IMPLICIT_DENY)
 
 def _combine(
     action: str,
-    collected: _Collected,
+    collected: Collected,
     *,
     principal_policies: PrincipalPolicySet,
     context: RequestContext,
@@ -355,7 +123,7 @@ def _combine(
 
     undecided: list[UndecidedCondition] = []
 
-    def term(bucket: _Hits) -> Tri:
+    def term(bucket: StatementHits) -> Tri:
         value = bucket.tri
         if value is Tri.MAYBE:
             undecided.extend(bucket.undecided())
@@ -445,7 +213,7 @@ def allowed_actions(
     """
     universe = action_universe(candidate_actions)
     account = _resource_account(resource, resource_account)
-    aws_principal = _principal_ref(context).kind == "aws"
+    aws_principal = principal_ref(context).kind == "aws"
     if not aws_principal:
         # Service principals and anonymous or federated callers have no
         # identity policies, boundary or SCPs. Only a resource policy can
@@ -454,7 +222,7 @@ def allowed_actions(
     cross_account = (
         aws_principal and account is not None and account != context.principal_account
     )
-    collected = _collect(
+    collected = collect(
         principal_policies,
         universe,
         resource=resource,
@@ -538,15 +306,15 @@ def resource_policy_grants(
         )
     universe = action_universe((action,))
     lowered = universe.lowered[0]
-    allow = _Hits()
+    allow = StatementHits()
     account_only = True
-    deny = _Hits()
-    request = _Request(
+    deny = StatementHits()
+    request = Request(
         resource=resource,
         context=context,
         resource_account=_resource_account(resource, None),
     )
-    for statement, matched, undecided, kind in _applicable(
+    for statement, matched, undecided, kind in applicable_statements(
         policy, universe, request, principal=ref
     ):
         if lowered not in matched:
@@ -593,3 +361,14 @@ def principal_matches(
     return match_principal(
         statement.principal, parse_principal(principal, principal_type=principal_type)
     )
+
+
+# PrincipalPolicySet lives in collect.py; other analysis steps import it from
+# this module together with the functions above.
+__all__ = [
+    "PrincipalPolicySet",
+    "allowed_actions",
+    "evaluate",
+    "principal_matches",
+    "resource_policy_grants",
+]
