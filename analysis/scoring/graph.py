@@ -4,8 +4,9 @@ Only the edges an attacker walks enter the graph: the derived edges
 (EXPOSED_TO, CAN_ASSUME, CAN_ESCALATE, CAN_ACCESS) and RUNS_AS, which turns
 a compromised workload into its identity. Each account's `account_admin`
 also gets an ADMIN_CONTROL edge to every resource of its account, because
-full control of an account reaches everything in it; these edges cannot be
-fixed on their own, so choke-point analysis never proposes cutting them.
+full control of an account reaches everything in it. These edges, and the
+EXPOSED_TO edges from the internet to anonymous and outside identities,
+cannot be fixed on their own, so choke-point analysis never proposes them.
 
 When two edges join the same pair of nodes (an assume and an escalation,
 say), the graph keeps the one with the higher weight and lists both kinds.
@@ -137,7 +138,10 @@ def build_attack_graph(
             )
             continue
         target_label = str(graph.nodes[edge.target].get("label"))
-        _add_edge(graph, edge, edge_weight(edge, target_label, config), fixable=True)
+        # Nobody can stop the internet from acting as anonymous or as an
+        # outside account, so only what those identities can do is fixable.
+        fixable = not (edge.type == "EXPOSED_TO" and target_label == "Identity")
+        _add_edge(graph, edge, edge_weight(edge, target_label, config), fixable=fixable)
     _add_admin_control(graph, config)
     logger.debug(
         "attack graph: %d nodes, %d edges",

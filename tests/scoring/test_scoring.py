@@ -6,6 +6,7 @@ import math
 
 import pytest
 from scoring_graphs import ACCOUNT, ADMIN, DB, node, two_routes_sharing_one_edge
+
 from toxicpath.analysis.scoring.blast import UnknownNodeError, blast_radius
 from toxicpath.analysis.scoring.chokepoints import choke_points
 from toxicpath.analysis.scoring.config import ScoringConfig, ScoringConfigError
@@ -168,3 +169,16 @@ def test_score_findings_orders_by_risk() -> None:
     assert [f.fingerprint for f in scored] == ["f1", "f2"]
     assert math.isclose(scored[0].risk_score, round(100 * 0.5 * 0.9 * 0.95 * 0.95, 2))
     assert math.isclose(scored[1].risk_score, 10.0)
+
+
+def test_choke_point_skips_internet_identity_edge() -> None:
+    records = GraphRecords()
+    records.add_node("Internet", "internet", cloud="none", type="internet")
+    node(records, "Identity", "aws:anonymous", type="anonymous")
+    node(records, "Resource", "bucket", type="object_storage", sensitivity="critical")
+    records.add_edge("EXPOSED_TO", "internet", "aws:anonymous", conditional=False)
+    records.add_edge(
+        "CAN_ACCESS", "aws:anonymous", "bucket", level="read", conditional=False
+    )
+    report = choke_points(attack_graph_from_records(records))
+    assert [fix.edges for fix in report.fixes] == [(("aws:anonymous", "bucket"),)]
