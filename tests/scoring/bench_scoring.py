@@ -87,9 +87,8 @@ def main() -> None:
 
     started = time.perf_counter()
     radius = blast_radius(attack, "internet")
-    print(
-        f"blast_radius: {len(radius.reached)} nodes, {time.perf_counter() - started:.2f} s"
-    )
+    elapsed = time.perf_counter() - started
+    print(f"blast_radius: {len(radius.reached)} nodes, {elapsed:.2f} s")
 
 
 if __name__ == "__main__":
