@@ -2,7 +2,7 @@
 
 The file lists entries under `acceptances:`. Each entry matches findings by
 `fingerprint`, or by `rule` plus an optional `resource` glob (fnmatch
-syntax), and says who decided (`owner`), why (`justification`), until when
+syntax), and records who decided (`owner`), why (`justification`), until when
 (`expires`, a date) and what compensates (`compensating_control`).
 `status: accepted` (the default) is a known risk the owner takes on;
 `status: suppressed` is a false positive. An entry past its expiry date no

@@ -1,6 +1,6 @@
 """Custom policies in YAML, compiled to portable Cypher rules.
 
-A policy file holds one policy or a `policies:` list. Each policy names the
+A policy file contains one policy or a `policies:` list. Each policy names the
 resource or identity types it checks, conditions on their properties and the
 remediation guidance, as cloud teams write them for other CSPM tools:
 

@@ -1,10 +1,10 @@
 """Load and validate the rule library.
 
 `load_rules` reads every `<id>.cypher` with its sibling `<id>.yaml` from a
-rules folder (the packaged `queries/rules/` by default), validates the
-metadata, checks that ids are unique and match the file names, that every
-compliance control exists in the compliance catalog, and that the query
-passes `toxicpath.graph.dialect.check_portable` and renders for both engines.
+rules folder (the packaged `queries/rules/` by default) and validates the
+metadata. It checks that ids are unique and match the file names, and that
+every compliance control exists in the compliance catalog. Each query must
+pass `toxicpath.graph.dialect.check_portable` and render for both engines.
 """
 
 from __future__ import annotations

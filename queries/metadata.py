@@ -1,7 +1,7 @@
 """Rule metadata: the data every rule carries beside its Cypher.
 
-Each rule is two sibling files in `queries/rules/`: `<id>.cypher` holds the
-query and `<id>.yaml` the metadata validated by `RuleMetadata`. Keeping the
+Each rule is two sibling files in `queries/rules/`: `<id>.cypher` contains
+the query and `<id>.yaml` the metadata validated by `RuleMetadata`. Keeping the
 metadata as data lets the CLI filter rules, reports print remediation and
 compliance summaries map controls without reading any query.
 """
