@@ -28,6 +28,7 @@ from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
 from toxicpath.findings.model import Finding
 
 logger = logging.getLogger(__name__)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+
 from toxicpath.analysis.scoring.config import ScoringConfig
 from toxicpath.analysis.scoring.findings_risk import score_findings
 from toxicpath.analysis.scoring.graph import AttackGraph, load_attack_graph
@@ -136,7 +137,6 @@ def coverage_for_scan(
 ) -> list[CoverageEntry] | None:
     """Read the coverage of a scan from its kept snapshot; None when there is none."""
     from toxicpath.ingest.snapshot import read_snapshot
-
     from toxicpath.pipeline import snapshot_dir_for
 
     if scan is None:

@@ -29,6 +29,7 @@ from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
 from toxicpath.graph.dialect import check_portable
 from toxicpath.graph.model import (
     IDENTITY,

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
+
 from toxicpath.graph.dialect import DIALECTS, TemplateError, check_portable, render
 from toxicpath.queries.metadata import RuleMetadata
 

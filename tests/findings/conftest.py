@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
 from toxicpath.graph.ladybug_store import LadybugStore
 from toxicpath.graph.records import GraphRecords
 from toxicpath.graph.store import ScanInfo

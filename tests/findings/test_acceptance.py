@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from toxicpath.findings.acceptance import (
     Acceptance,
     AcceptanceError,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from toxicpath.findings.compliance.catalog import CatalogError, load_frameworks
 from toxicpath.findings.compliance.summary import summarize
 from toxicpath.findings.model import Finding

@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 
 from findings_estates import VM, exposed_vm_to_admin
+from typer.testing import CliRunner
+
 from toxicpath.graph.ladybug_store import LadybugStore
 from toxicpath.graph.store import ScanInfo
 from toxicpath.ui.cli.main import app
-from typer.testing import CliRunner
 
 runner = CliRunner()
 

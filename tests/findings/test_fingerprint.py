@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from findings_estates import VM, exposed_vm_to_admin
+
 from toxicpath.findings.model import FindingPath, fingerprint
 from toxicpath.queries.loader import load_rules
 from toxicpath.queries.runner import run_rules

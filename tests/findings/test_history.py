@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from findings_estates import VM, exposed_vm_to_admin
+
 from toxicpath.findings.history import HistoryError, ScanHistory, diff_findings
 from toxicpath.findings.model import Finding, FindingPath
 from toxicpath.queries.loader import load_rules

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from estate_builder import Estate
+
 from toxicpath.queries.custom import load_custom_policies
 from toxicpath.queries.loader import RuleLoadError, load_rules
 from toxicpath.queries.runner import run_rules

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from toxicpath.findings.compliance.catalog import known_controls
 from toxicpath.queries.loader import RULES_DIR, RuleLoadError, load_rules
 from toxicpath.queries.metadata import SEVERITIES

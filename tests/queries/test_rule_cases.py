@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 from estate_builder import ACCOUNT, OTHER_ACCOUNT, Estate
+
 from toxicpath.queries.loader import load_rules
 from toxicpath.queries.runner import run_rules
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from toxicpath.graph.neo4j_lint import LintQuery, lint_queries, linter_available
 from toxicpath.queries.custom import load_custom_policies
 from toxicpath.queries.loader import load_rules

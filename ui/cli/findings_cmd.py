@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
 from toxicpath.ui.cli.common import (
     ExitCode,
     OutputOption,
@@ -311,6 +312,7 @@ def _accept(
     acceptances: Path | None,
 ) -> None:
     from pydantic import ValidationError
+
     from toxicpath.findings.acceptance import Acceptance, save_acceptance
     from toxicpath.findings.evaluate import default_acceptance_file
 
