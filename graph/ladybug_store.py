@@ -56,6 +56,19 @@ _ARROW_TYPES: dict[str, pa.DataType] = {
 _JSON_TEXT_PROPERTIES = frozenset({"tags", "attrs", "evidence", "document"})
 
 
+# Queries that run longer are interrupted, so a console query without bounds
+# cannot hold a reader forever.
+DEFAULT_QUERY_TIMEOUT_SECONDS = 300.0
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return None
+    return (status.st_dev, status.st_ino)
+
+
 def wal_path(path: Path) -> Path:
     """Return the write-ahead log LadybugDB keeps beside an open database file."""
     return path.with_name(path.name + ".wal")
@@ -66,29 +79,52 @@ class LadybugStore:
 
     dialect = "ladybug"
 
-    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        read_only: bool = False,
+        query_timeout_seconds: float | None = DEFAULT_QUERY_TIMEOUT_SECONDS,
+    ) -> None:
         self.path = Path(path).expanduser()
         self.read_only = read_only
+        self.query_timeout_seconds = query_timeout_seconds
         self._database: ladybug.Database | None = None
         self._connection: ladybug.Connection | None = None
+        self._opened_file: tuple[int, int] | None = None
 
     # --- reading -----------------------------------------------------------
 
     def _connect(self) -> ladybug.Connection:
-        if self._connection is not None:
+        """Return a read-only connection to the current file.
+
+        A load replaces the file by renaming, so an open handle keeps showing
+        the scan it opened. When the file at the path is no longer the one
+        opened, the handle is reopened and the next query sees the new scan.
+        """
+        current_file = _file_identity(self.path)
+        if self._connection is not None and current_file == self._opened_file:
             return self._connection
-        if not self.path.exists():
+        if self._connection is not None:
+            logger.info("%s was replaced by a new scan; reopening it", self.path)
+            self.close()
+        if current_file is None:
             raise StoreError(
                 f"no graph at {self.path}: the store is empty. Load a scan first "
                 "with `toxicpath scan` or `toxicpath import`, or pass --store with "
                 "the path of an existing graph file"
             )
         try:
-            self._database = ladybug.Database(str(self.path), read_only=True)
+            self._database = ladybug.Database(
+                str(self.path), read_only=True, **database_limits()
+            )
             self._connection = ladybug.Connection(self._database)
         except RuntimeError as error:
             self._database = None
             raise StoreError(_open_error_message(self.path, error)) from error
+        if self.query_timeout_seconds is not None:
+            self._connection.set_query_timeout(int(self.query_timeout_seconds * 1000))
+        self._opened_file = current_file
         return self._connection
 
     def query(
@@ -96,20 +132,30 @@ class LadybugStore:
     ) -> list[dict[str, Any]]:
         """Run read-only Cypher and return rows with nodes, edges and paths adapted."""
         check_read_only(cypher)
-        rows = self._execute(cypher, params or {})
+        # One connection for the query and the endpoint lookup, so both read
+        # the same file even if a load replaces it in between.
+        connection = self._connect()
+        rows = self._execute(connection, cypher, params or {})
         known, missing = collect_ladybug_ids(rows)
         if missing:
-            known.update(self._lookup_node_ids(missing))
+            known.update(self._lookup_node_ids(connection, missing))
         return [
             {key: adapt_ladybug_value(value, known) for key, value in row.items()}
             for row in rows
         ]
 
-    def _execute(self, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-        connection = self._connect()
+    def _execute(
+        self, connection: ladybug.Connection, cypher: str, params: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         try:
             result = connection.execute(cypher, params)
         except RuntimeError as error:
+            if "interrupted" in str(error).lower():
+                raise StoreError(
+                    f"query on {self.path} timed out after "
+                    f"{self.query_timeout_seconds} s; add a LIMIT, bound the path "
+                    "length, or raise query_timeout_seconds"
+                ) from error
             raise StoreError(f"query failed on {self.path}: {error}") from error
         if isinstance(result, list):
             raise StoreError("send one statement at a time")
@@ -118,11 +164,13 @@ class LadybugStore:
         result.close()
         return rows
 
-    def _lookup_node_ids(self, internal_ids: set[InternalId]) -> dict[InternalId, str]:
+    def _lookup_node_ids(
+        self, connection: ladybug.Connection, internal_ids: set[InternalId]
+    ) -> dict[InternalId, str]:
         """Find the `id` of nodes known only by internal id (relationship endpoints)."""
         tables = {
             int(row["id"]): str(row["name"])
-            for row in self._execute("CALL show_tables() RETURN *", {})
+            for row in self._execute(connection, "CALL show_tables() RETURN *", {})
             if row["type"] == "NODE"
         }
         offsets_by_table: dict[int, list[int]] = {}
@@ -131,6 +179,7 @@ class LadybugStore:
         found: dict[InternalId, str] = {}
         for table, offsets in offsets_by_table.items():
             rows = self._execute(
+                connection,
                 f"MATCH (n:{tables[table]}) WHERE offset(ID(n)) IN $offsets "
                 "RETURN offset(ID(n)) AS offset, n.id AS id",
                 {"offsets": offsets},
@@ -144,6 +193,7 @@ class LadybugStore:
         if not self.path.exists():
             return None
         rows = self._execute(
+            self._connect(),
             f"MATCH (s:{SCAN_META_LABEL}) WHERE s.current = true "
             "RETURN s.id AS id, s.created_at AS created_at, s.complete AS complete, "
             "s.kind AS kind, s.sources AS sources, s.counts AS counts",
@@ -169,6 +219,7 @@ class LadybugStore:
         if self._database is not None:
             self._database.close()
             self._database = None
+        self._opened_file = None
 
     # --- loading -----------------------------------------------------------
 
@@ -257,11 +308,34 @@ def _remove_database_files(path: Path) -> None:
             candidate.unlink()
 
 
+# LadybugDB's default buffer pool is 80% of physical memory, and a test or a
+# scan beside other processes then grows to many GiB. 1 GiB holds a 200k-node,
+# 1M-edge graph's bulk load (0.8 GB peak measured with LadybugDB 0.22).
+DEFAULT_BUFFER_POOL_MB = 1024
+# The database file's virtual address reservation; the 8 TiB default shows
+# as a huge VSZ and fails where virtual memory is limited.
+DEFAULT_MAX_DB_SIZE_GB = 64
+
+
+def database_limits() -> dict[str, int]:
+    """Memory limits for every LadybugDB database this store opens.
+
+    `TOXICPATH_LADYBUG_BUFFER_POOL_MB` overrides the buffer pool size.
+    """
+    buffer_pool_mb = int(
+        os.environ.get("TOXICPATH_LADYBUG_BUFFER_POOL_MB", DEFAULT_BUFFER_POOL_MB)
+    )
+    return {
+        "buffer_pool_size": buffer_pool_mb * 1024 * 1024,
+        "max_db_size": DEFAULT_MAX_DB_SIZE_GB * 1024**3,
+    }
+
+
 def _build_database(
     path: Path, records: GraphRecords, scan: ScanInfo
 ) -> dict[str, int]:
     """Create a database at `path` holding the scan; raise StoreError on any failure."""
-    database = ladybug.Database(str(path))
+    database = ladybug.Database(str(path), **database_limits())
     connection = ladybug.Connection(database)
     try:
         for statement in ladybug_ddl():
