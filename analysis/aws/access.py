@@ -34,9 +34,11 @@ from toxicpath.analysis.aws import ids
 from toxicpath.analysis.aws.escalation.context import EstateView, PrincipalView
 from toxicpath.analysis.aws.escalation.evidence import statement_evidence
 from toxicpath.analysis.aws.identity import add_outside_principal
-from toxicpath.analysis.aws.policy.compiled import CompiledPolicy
-from toxicpath.analysis.aws.policy.evaluate import resource_policy_grants
-from toxicpath.analysis.aws.policy.model import EvaluationResult
+from toxicpath.analysis.aws.policy import (
+    CompiledPolicy,
+    EvaluationResult,
+    resource_policy_grants,
+)
 from toxicpath.analysis.aws.policy.patterns import glob_match
 from toxicpath.graph.records import GraphRecords, to_json_text
 from toxicpath.ingest.aws.estate import AwsEstate, Bucket, PublicAccessBlock
@@ -182,7 +184,7 @@ def derive_access_edges(
             if target.arn not in records.nodes:
                 continue
             specific = (
-                principal.key in view._principal_specific
+                view.is_principal_specific(principal)
                 or principal.arn in target.policy_text
             )
             cache_key = (principal.key, principal.arn if specific else "", target.arn)
@@ -332,25 +334,33 @@ def _allow_statements(
 def _access(
     view: EstateView, principal: PrincipalView, target: AccessTarget
 ) -> tuple[str, list[str], list[dict[str, Any]], bool] | None:
+    # Group the table's actions by the resource they are evaluated on, so
+    # the evaluator makes one pass per resource.
+    by_resource: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for level_name in LEVELS:
+        for table_action in SERVICE_ACTIONS[target.service][level_name]:
+            action, resource = target.action_resource(table_action)
+            by_resource[resource].append((level_name, action))
     allowed: list[str] = []
     level = ""
     evidence: list[dict[str, Any]] = []
     conditional_all = True
-    for level_name in LEVELS:
-        for table_action in SERVICE_ACTIONS[target.service][level_name]:
-            action, resource = target.action_resource(table_action)
-            result = view.evaluate(
-                principal,
-                action,
-                resource,
-                resource_policy=target.policy,
-                resource_account=target.account_id,
-                resource_policy_required=target.service in POLICY_REQUIRED,
-            )
+    for resource, entries in by_resource.items():
+        results = view.evaluate_many(
+            principal,
+            [action for _, action in entries],
+            resource,
+            resource_policy=target.policy,
+            resource_account=target.account_id,
+            resource_policy_required=target.service in POLICY_REQUIRED,
+        )
+        for level_name, action in entries:
+            result = results[action]
             if not result.allowed:
                 continue
             allowed.append(action)
-            level = level_name
+            if not level or LEVELS.index(level_name) > LEVELS.index(level):
+                level = level_name
             conditional_all = conditional_all and result.conditional
             evidence.append(
                 {
@@ -362,7 +372,7 @@ def _access(
             )
     if not allowed:
         return None
-    return level, allowed, evidence, conditional_all
+    return level, sorted(allowed), evidence, conditional_all
 
 
 # --- public access ------------------------------------------------------------

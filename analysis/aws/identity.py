@@ -102,8 +102,10 @@ def derive_identity_edges(
     view = EstateView.build(estate)
     detect_admins(view, records, context)
     derive_trust_edges(view, records, context)
-    derive_escalation_edges(view, records, context)
+    # Access before escalation: escalation keeps edges to identities that
+    # lead somewhere, which the access edges tell.
     derive_access_edges(view, records, context)
+    derive_escalation_edges(view, records, context)
     logger.info(
         "derived identity edges for %d principals in %d accounts: %s",
         len(estate.principals),

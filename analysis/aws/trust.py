@@ -41,9 +41,11 @@ from toxicpath.analysis.aws.identity import (
     add_internet_node,
     add_outside_principal,
 )
-from toxicpath.analysis.aws.policy.compiled import CompiledPolicy
-from toxicpath.analysis.aws.policy.evaluate import resource_policy_grants
-from toxicpath.analysis.aws.policy.model import EvaluationResult
+from toxicpath.analysis.aws.policy import (
+    CompiledPolicy,
+    EvaluationResult,
+    resource_policy_grants,
+)
 from toxicpath.analysis.aws.policy.patterns import glob_match
 from toxicpath.graph.records import GraphRecords, to_json_text
 from toxicpath.ingest.aws.estate import Principal
@@ -258,8 +260,8 @@ def _account_edges(
             if principal.arn == role.arn or view.is_admin(principal.arn):
                 continue
             principal_view = view.views.get(principal.arn)
-            if principal_view is None or not view.may_allow(
-                principal_view, "sts:AssumeRole"
+            if principal_view is None or not view.may_allow_on(
+                principal_view, "sts:AssumeRole", role.arn
             ):
                 continue
             result = _evaluate_member(view, principal, role, trust)

@@ -31,7 +31,11 @@ RESOURCE_ROLE = "resource_role"
 
 @dataclass(frozen=True)
 class Escalation:
-    """One finding: the principal can gain `target`'s rights."""
+    """One finding: the principal can gain `target`'s rights.
+
+    `reason` is the sentence without its subject ("can pass role ..."), so
+    one finding can serve every principal with the same policies.
+    """
 
     target: str
     steps: tuple[dict[str, Any], ...]

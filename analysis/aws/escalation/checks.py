@@ -10,7 +10,7 @@ from toxicpath.analysis.aws import ids
 from toxicpath.analysis.aws.escalation.catalog import Escalation
 from toxicpath.analysis.aws.escalation.context import EstateView, PrincipalView
 from toxicpath.analysis.aws.escalation.evidence import action_evidence
-from toxicpath.analysis.aws.policy.compiled import CompiledPolicy
+from toxicpath.analysis.aws.policy import CompiledPolicy
 from toxicpath.ingest.aws.estate import Principal
 
 # Attackers pick the name of what they create, so a create action counts when
@@ -63,9 +63,14 @@ def satisfied(
     view: EstateView, principal: PrincipalView, requirements: Sequence[Requirement]
 ) -> tuple[tuple[dict[str, Any], ...], bool] | None:
     """Return (evidence per action, conditional) when every requirement is allowed."""
-    identity_only = (r.action for r in requirements if r.resource_policy is None)
-    if not view.may_allow_all(principal, identity_only):
-        return None
+    for requirement in requirements:
+        if requirement.resource_policy is not None:
+            continue
+        if requirement.created:
+            if not view.may_allow(principal, requirement.action):
+                return None
+        elif not view.may_allow_on(principal, requirement.action, requirement.resource):
+            return None
     steps: list[dict[str, Any]] = []
     conditional = False
     for requirement in requirements:

@@ -21,18 +21,31 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from toxicpath.analysis.aws.policy.compiled import CompiledPolicy
-from toxicpath.analysis.aws.policy.evaluate import (
+from toxicpath.analysis.aws.policy import (
+    CompiledPolicy,
+    EvaluationResult,
     PrincipalPolicySet,
+    RequestContext,
     allowed_actions,
     evaluate,
     resource_policy_grants,
 )
-from toxicpath.analysis.aws.policy.model import EvaluationResult, RequestContext
-from toxicpath.analysis.aws.policy.patterns import glob_match
+from toxicpath.analysis.aws.policy.patterns import glob_match, resource_matches
 from toxicpath.ingest.aws.estate import AwsEstate, PolicyResource, Principal
 
 logger = logging.getLogger(__name__)
+
+
+_ANY_RESOURCE = "*"
+
+
+@dataclass(frozen=True)
+class _AllowStatement:
+    """The Action and Resource elements of one Allow statement, for pre-checks."""
+
+    actions: tuple[str, ...]
+    not_action: bool
+    resources: tuple[str, ...] | None  # None: any resource may match
 
 
 @dataclass(frozen=True)
@@ -83,8 +96,10 @@ class EstateView:
     # an undecided condition.
     assumable: dict[str, set[str]] = field(default_factory=dict)
     _cache: dict[tuple[Any, ...], EvaluationResult] = field(default_factory=dict)
-    _action_cache: dict[tuple[Any, ...], bool] = field(default_factory=dict)
-    _allow_patterns: dict[tuple[str, ...], tuple[list[str], bool]] = field(
+    _action_cache: dict[tuple[Any, ...], tuple[str, ...] | None] = field(
+        default_factory=dict
+    )
+    _allow_patterns: dict[tuple[str, ...], list[_AllowStatement]] = field(
         default_factory=dict
     )
     _principal_specific: set[tuple[str, ...]] = field(default_factory=set)
@@ -280,36 +295,72 @@ class EstateView:
         and SCPs are left to `evaluate`); False means certainly not allowed by
         the identity policies, so the evaluator need not run.
         """
-        cache_key = (view.key, action)
-        cached = self._action_cache.get(cache_key)
-        if cached is not None:
-            return cached
-        patterns, has_not_action = self._allow_patterns_of(view)
-        result = has_not_action or any(
-            glob_match(pattern, action, ignore_case=True) for pattern in patterns
-        )
-        self._action_cache[cache_key] = result
-        return result
+        return self._resource_patterns(view, action) is not None
+
+    def may_allow_on(self, view: PrincipalView, action: str, resource: str) -> bool:
+        """Like `may_allow`, and the statement's Resource may cover `resource`."""
+        patterns = self._resource_patterns(view, action)
+        if patterns is None:
+            return False
+        if _ANY_RESOURCE in patterns:
+            return True
+        return any(resource_matches(pattern, resource) for pattern in patterns)
 
     def may_allow_all(self, view: PrincipalView, actions: Iterable[str]) -> bool:
         return all(self.may_allow(view, action) for action in actions)
 
-    def _allow_patterns_of(self, view: PrincipalView) -> tuple[list[str], bool]:
+    def _resource_patterns(
+        self, view: PrincipalView, action: str
+    ) -> tuple[str, ...] | None:
+        """Resource patterns of the Allow statements that may match `action`,
+        or None when no statement matches it."""
+        cache_key = (view.key, action)
+        if cache_key in self._action_cache:
+            return self._action_cache[cache_key]
+        found: list[str] = []
+        matched = False
+        for statement in self._allow_statements_of(view):
+            covered = any(
+                glob_match(pattern, action, ignore_case=True)
+                for pattern in statement.actions
+            )
+            if covered == statement.not_action:
+                continue
+            matched = True
+            if statement.resources is None:
+                found.append(_ANY_RESOURCE)
+            else:
+                found.extend(statement.resources)
+        result = tuple(sorted(set(found))) if matched else None
+        self._action_cache[cache_key] = result
+        return result
+
+    def _allow_statements_of(self, view: PrincipalView) -> list[_AllowStatement]:
         cached = self._allow_patterns.get(view.key)
         if cached is not None:
             return cached
-        patterns: list[str] = []
-        has_not_action = False
+        statements: list[_AllowStatement] = []
         for document in view.documents:
             for statement in _statements(document):
                 if statement.get("Effect") != "Allow":
                     continue
-                if "NotAction" in statement:
-                    has_not_action = True
-                patterns.extend(_as_list(statement.get("Action")))
-        result = (sorted(set(patterns)), has_not_action)
-        self._allow_patterns[view.key] = result
-        return result
+                not_action = "NotAction" in statement
+                actions = _as_list(
+                    statement.get("NotAction" if not_action else "Action")
+                )
+                resources: tuple[str, ...] | None = tuple(
+                    _as_list(statement.get("Resource"))
+                )
+                # NotResource and policy variables are left to the evaluator.
+                if "NotResource" in statement or any(
+                    "${" in r or r == "*" for r in resources or ()
+                ):
+                    resources = None
+                statements.append(
+                    _AllowStatement(tuple(actions), not_action, resources)
+                )
+        self._allow_patterns[view.key] = statements
+        return statements
 
     def resources_of_kind(self, account_id: str, kind: str) -> list[PolicyResource]:
         if self._resources_by_kind is None:
@@ -372,6 +423,11 @@ class EstateView:
                 found.append(role)
         self._service_roles[cache_key] = found
         return found
+
+    def is_principal_specific(self, view: PrincipalView) -> bool:
+        """Whether `view`'s policies may decide differently for another
+        principal with the same policies (conditions, policy variables)."""
+        return view.key in self._principal_specific
 
     def principals_in(self, account_id: str, kind: str) -> list[Principal]:
         cached = self._by_kind.get((account_id, kind))
@@ -452,10 +508,20 @@ def _as_list(value: Any) -> list[str]:
 
 
 def _uses_principal_keys(documents: list[Any]) -> bool:
-    """Whether a policy's outcome may depend on who the principal is, beyond its
-    policies: conditions and policy variables read the principal's name or tags."""
+    """Whether a policy's outcome may depend on who the principal is, beyond
+    its policies: policy variables, or conditions on the principal's name,
+    id, ARN or tags."""
     for document in documents:
-        text = json.dumps(document)
-        if "Condition" in text or "${" in text:
+        text = json.dumps(document).lower()
+        if "${" in text or any(key in text for key in _PRINCIPAL_KEYS):
             return True
     return False
+
+
+_PRINCIPAL_KEYS = (
+    "aws:username",
+    "aws:userid",
+    "aws:principal",  # aws:PrincipalArn, aws:PrincipalTag/..., aws:PrincipalAccount
+    "iam:resourcetag",
+    "aws:resourcetag",
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from toxicpath.analysis.aws.escalation.context import PrincipalView
-from toxicpath.analysis.aws.policy.model import EvaluationResult
+from toxicpath.analysis.aws.policy import EvaluationResult
 
 
 def statement_evidence(

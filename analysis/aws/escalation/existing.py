@@ -30,7 +30,6 @@ from toxicpath.analysis.aws.escalation.checks import (
     new,
     on,
     satisfied,
-    subject,
 )
 from toxicpath.analysis.aws.escalation.context import EstateView, PrincipalView
 
@@ -301,14 +300,11 @@ def _existing_checker(spec: ExistingSpec) -> Checker:
             requirements.extend(new(action) for action in spec.created)
             if spec.extra_resources is not None:
                 requirements.extend(spec.extra_resources(victim))
-            roles = [r for r in victim.role_arns if r != principal.arn]
-            if not roles:
-                continue
             met = satisfied(view, principal, requirements)
             if met is None:
                 continue
             steps, conditional = met
-            for role_arn in roles:
+            for role_arn in victim.role_arns:
                 role_name = role_arn.rsplit("/", 1)[-1]
                 yield finding(
                     target=role_arn,
@@ -317,7 +313,7 @@ def _existing_checker(spec: ExistingSpec) -> Checker:
                     victim=victim.arn,
                     notes=spec.notes,
                     reason=(
-                        f"{subject(principal.principal)} can {spec.doing} "
+                        f"can {spec.doing} "
                         f"{victim.what} {victim.name}, which runs as role "
                         f"{role_name}, and so act as that role."
                     ),

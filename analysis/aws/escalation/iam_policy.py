@@ -26,10 +26,9 @@ from toxicpath.analysis.aws.escalation.checks import (
     on,
     others,
     satisfied,
-    subject,
 )
 from toxicpath.analysis.aws.escalation.context import EstateView, PrincipalView
-from toxicpath.analysis.aws.policy.evaluate import PrincipalPolicySet, allowed_actions
+from toxicpath.analysis.aws.policy import PrincipalPolicySet, allowed_actions
 from toxicpath.ingest.aws.estate import ManagedPolicy, Principal
 
 ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess"
@@ -71,7 +70,7 @@ def _create_policy_version(
                 conditional=conditional,
                 victim=policy.arn,
                 reason=(
-                    f"{subject(principal.principal)} can publish an admin version of "
+                    f"can publish an admin version of "
                     f"policy {policy.name}, which is attached to {describe(holder)}, "
                     "and make it the default."
                 ),
@@ -152,7 +151,7 @@ def _set_default_policy_version(
                 victim=policy.arn,
                 notes=[f"admin versions: {', '.join(admin_versions)}"],
                 reason=(
-                    f"{subject(principal.principal)} can make version "
+                    f"can make version "
                     f"{admin_versions[0]} of policy {policy.name} the default, and "
                     "that version grants full control."
                 ),
@@ -200,7 +199,7 @@ def _self_policy_checker(action: str, holder_kind: str, verb: str) -> Checker:
                 conditional=conditional,
                 victim=holder.arn,
                 reason=(
-                    f"{subject(principal.principal)} can {verb} an admin policy "
+                    f"can {verb} an admin policy "
                     f"on {describe(holder)}"
                     + (
                         ", whose rights it has."
@@ -319,7 +318,7 @@ def _role_rewrite_checker(action: str, control: str) -> Checker:
                     conditional=conditional,
                     victim=role.arn,
                     reason=(
-                        f"{subject(principal.principal)} can give role {role.name} "
+                        f"can give role {role.name} "
                         f"admin rights with {action} and then {how}."
                     ),
                 )
@@ -389,7 +388,7 @@ def _user_rewrite_checker(action: str) -> Checker:
                 conditional=conditional,
                 victim=user.arn,
                 reason=(
-                    f"{subject(principal.principal)} can give user {user.name} admin "
+                    f"can give user {user.name} admin "
                     f"rights with {action} and then create an access key for it."
                 ),
             )

@@ -23,7 +23,6 @@ from toxicpath.analysis.aws.escalation.checks import (
     on,
     others,
     satisfied,
-    subject,
 )
 from toxicpath.analysis.aws.escalation.context import EstateView, PrincipalView
 from toxicpath.ingest.aws.estate import Principal
@@ -54,8 +53,7 @@ def _create_access_key(
             conditional=conditional,
             victim=user.arn,
             reason=(
-                f"{subject(principal.principal)} can create an access key for user "
-                f"{user.name} and act as that user."
+                f"can create an access key for user {user.name} and act as that user."
             ),
         )
 
@@ -84,7 +82,7 @@ def _rotate_access_key(
             conditional=conditional,
             victim=user.arn,
             reason=(
-                f"{subject(principal.principal)} can delete one of user {user.name}'s "
+                f"can delete one of user {user.name}'s "
                 "two access keys, create a new one and act as that user."
             ),
         )
@@ -111,10 +109,7 @@ def _login_profile_checker(action: str, wants_console: bool) -> Checker:
                 steps=steps,
                 conditional=conditional,
                 victim=user.arn,
-                reason=(
-                    f"{subject(principal.principal)} can {verb} for user {user.name} "
-                    "and sign in as that user."
-                ),
+                reason=(f"can {verb} for user {user.name} and sign in as that user."),
                 notes=(
                     ["MFA on the user blocks console sign-in"]
                     if user.mfa_enabled
@@ -143,7 +138,7 @@ def _update_assume_role_policy(
             conditional=conditional,
             victim=role.arn,
             reason=(
-                f"{subject(principal.principal)} can rewrite the trust policy of role "
+                f"can rewrite the trust policy of role "
                 f"{role.name} to trust itself and assume it."
             ),
         )
@@ -170,8 +165,7 @@ def _add_user_to_group(
             conditional=conditional,
             victim=group.arn,
             reason=(
-                f"User {principal.principal.name} can add itself to group {group.name} "
-                "and gain the group's rights."
+                f"can add itself to group {group.name} and gain the group's rights."
             ),
         )
 

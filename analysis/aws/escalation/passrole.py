@@ -27,7 +27,6 @@ from toxicpath.analysis.aws.escalation.checks import (
     new,
     on,
     satisfied,
-    subject,
 )
 from toxicpath.analysis.aws.escalation.context import EstateView, PrincipalView
 
@@ -379,8 +378,6 @@ def _passrole_checker(spec: PassRoleSpec) -> Checker:
                 return
             setup = found
         for role in roles:
-            if role.arn == principal.arn:
-                continue
             ready = _role_ready(view, principal, spec, role.arn)
             if ready is None:
                 continue
@@ -399,7 +396,7 @@ def _passrole_checker(spec: PassRoleSpec) -> Checker:
                 victim=role.arn,
                 notes=notes,
                 reason=(
-                    f"{subject(principal.principal)} can pass role {role.name} to "
+                    f"can pass role {role.name} to "
                     f"{spec.doing}, and so act as role {role.name}."
                 ),
             )

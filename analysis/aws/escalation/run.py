@@ -3,81 +3,178 @@
 Admins are skipped: they already reach `account_admin`, and every technique
 would fire for them. Groups run too, standing for "any member of the group",
 so a path through `iam:AddUserToGroup` continues from the group.
+
+Two choices keep large estates tractable:
+
+- Techniques whose findings depend only on a principal's policies (passing
+  a role, hijacking existing compute) run once per distinct policy set and
+  are shared by every principal with that set.
+- An edge to another identity is kept only when that identity leads
+  somewhere: it is admin, has CAN_ACCESS edges, or reaches such an identity
+  through CAN_ASSUME and CAN_ESCALATE edges. A principal that may pass any
+  of 2,000 Lambda roles gets edges to the roles that matter, not to all.
+  Self-escalation edges to `account_admin` are always kept.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import Counter
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from toxicpath.analysis.aws.escalation.catalog import (
+    ACCOUNT_ADMIN,
+    PASSED_ROLE,
+    RESOURCE_ROLE,
     Escalation,
     Technique,
     all_techniques,
 )
+from toxicpath.analysis.aws.escalation.checks import subject
 from toxicpath.analysis.aws.escalation.context import EstateView, PrincipalView
 from toxicpath.graph.records import GraphRecords, to_json_text
 from toxicpath.ingest.transform import TransformContext
 
 logger = logging.getLogger(__name__)
 
+# Target kinds whose findings depend on the principal's policies alone.
+_SHARED_KINDS = frozenset({PASSED_ROLE, RESOURCE_ROLE})
+
+
+@dataclass(frozen=True)
+class _Finding:
+    principal: PrincipalView
+    technique: Technique
+    escalation: Escalation
+
 
 def find_escalations(
     view: EstateView,
     principal: PrincipalView,
     techniques: Iterable[Technique] | None = None,
+    shared: dict[tuple[str, tuple[str, ...]], list[Escalation]] | None = None,
 ) -> list[tuple[Technique, Escalation]]:
-    """Return every (technique, finding) for one principal."""
+    """Return every (technique, finding) for one principal.
+
+    `shared` caches findings of policy-only techniques per policy set.
+    """
     found = []
+    specific = view.is_principal_specific(principal)
     for technique in techniques if techniques is not None else all_techniques():
-        for escalation in technique.checker(view, principal):
-            found.append((technique, escalation))
+        cacheable = (
+            shared is not None
+            and technique.target_kind in _SHARED_KINDS
+            and not specific
+        )
+        if cacheable:
+            assert shared is not None
+            cache_key = (technique.id, principal.key)
+            results = shared.get(cache_key)
+            if results is None:
+                results = list(technique.checker(view, principal))
+                shared[cache_key] = results
+        else:
+            results = list(technique.checker(view, principal))
+        for escalation in results:
+            if escalation.target != principal.arn:
+                found.append((technique, escalation))
     return found
 
 
 def derive_escalation_edges(
     view: EstateView, records: GraphRecords, context: TransformContext
 ) -> None:
+    """Run every technique and write the CAN_ESCALATE edges worth keeping.
+
+    Run after trust and access analysis: the pruning reads their edges.
+    """
     techniques = all_techniques()
-    counts: Counter[str] = Counter()
-    skipped: Counter[str] = Counter()
+    shared: dict[tuple[str, tuple[str, ...]], list[Escalation]] = {}
+    findings: list[_Finding] = []
     principals = [*view.views.values(), *view.group_views.values()]
     for principal in principals:
         if view.is_admin(principal.arn):
             continue
-        for technique, escalation in find_escalations(view, principal, techniques):
-            if escalation.target not in records.nodes:
-                skipped[escalation.target] += 1
-                continue
-            evidence = {
-                "technique": technique.id,
-                "title": technique.title,
-                "steps": list(escalation.steps),
-            }
-            if escalation.victim:
-                evidence["victim"] = escalation.victim
-            if escalation.notes:
-                evidence["notes"] = list(escalation.notes)
-            records.add_edge(
-                "CAN_ESCALATE",
-                principal.arn,
-                escalation.target,
-                scan_id=context.scan_id,
-                technique=technique.id,
-                conditional=escalation.conditional,
-                reason=escalation.reason,
-                evidence=to_json_text([evidence]),
-            )
-            counts[technique.id] += 1
-    for target, count in skipped.items():
+        for technique, escalation in find_escalations(
+            view, principal, techniques, shared
+        ):
+            findings.append(_Finding(principal, technique, escalation))
+    valuable = _leading_somewhere(records, findings)
+    counts: Counter[str] = Counter()
+    dropped = 0
+    missing: Counter[str] = Counter()
+    for item in findings:
+        escalation = item.escalation
+        if escalation.target not in records.nodes:
+            missing[escalation.target] += 1
+            continue
+        keep = item.technique.target_kind == ACCOUNT_ADMIN or (
+            escalation.target in valuable
+        )
+        if not keep:
+            dropped += 1
+            continue
+        _write(records, context, item)
+        counts[item.technique.id] += 1
+    for target, count in missing.items():
         logger.warning(
             "skipped %d escalation edges to %s, which is not in the snapshot",
             count,
             target,
         )
     logger.info(
-        "derived %d CAN_ESCALATE edges with %d techniques",
+        "derived %d CAN_ESCALATE edges with %d techniques; dropped %d edges to "
+        "identities that lead nowhere",
         sum(counts.values()),
         len(counts),
+        dropped,
+    )
+
+
+def _leading_somewhere(records: GraphRecords, findings: list[_Finding]) -> set[str]:
+    """Identities that are admin, have CAN_ACCESS edges, or reach one of those."""
+    incoming: dict[str, list[str]] = defaultdict(list)
+    seeds: set[str] = set()
+    for edge in records.edges.values():
+        if edge.type == "CAN_ACCESS":
+            seeds.add(edge.source)
+        elif edge.type in ("CAN_ASSUME", "CAN_ESCALATE"):
+            incoming[edge.target].append(edge.source)
+    for node in records.nodes.values():
+        if node.label == "Identity" and node.props.get("type") == "account_admin":
+            seeds.add(node.id)
+    for item in findings:
+        incoming[item.escalation.target].append(item.principal.arn)
+    valuable = set(seeds)
+    queue = deque(seeds)
+    while queue:
+        node = queue.popleft()
+        for source in incoming.get(node, ()):
+            if source not in valuable:
+                valuable.add(source)
+                queue.append(source)
+    return valuable
+
+
+def _write(records: GraphRecords, context: TransformContext, item: _Finding) -> None:
+    technique, escalation = item.technique, item.escalation
+    evidence: dict[str, object] = {
+        "technique": technique.id,
+        "title": technique.title,
+        "steps": list(escalation.steps),
+    }
+    if escalation.victim:
+        evidence["victim"] = escalation.victim
+    if escalation.notes:
+        evidence["notes"] = list(escalation.notes)
+    records.add_edge(
+        "CAN_ESCALATE",
+        item.principal.arn,
+        escalation.target,
+        scan_id=context.scan_id,
+        technique=technique.id,
+        conditional=escalation.conditional,
+        reason=f"{subject(item.principal.principal)} {escalation.reason}",
+        evidence=to_json_text([evidence]),
     )

@@ -3,6 +3,8 @@
 `build_scenario` grants the attacker exactly the technique's required
 actions in one inline policy and adds the victim the technique needs, so a
 test can check the positive case and then break one thing at a time.
+Victims are admins, because edges to identities that lead nowhere are
+dropped.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from identity_builders import (
     trust,
     user,
 )
+
 from toxicpath.analysis.aws import ids
 from toxicpath.analysis.aws.escalation import existing, passrole
 from toxicpath.analysis.aws.escalation.catalog import Technique
@@ -162,18 +165,21 @@ def _victim(
     if tid.endswith("create-access-key") and tid != "aws-iam-create-access-key":
         return ADMIN, arn("user", "victim"), [user("victim")], []
     if tid == "aws-iam-create-access-key":
-        return arn("user", "victim"), arn("user", "victim"), [user("victim")], []
+        victim = user("victim", inline=ADMIN_DOCUMENT)
+        return victim.arn, victim.arn, [victim], []
     if tid == "aws-iam-rotate-access-key":
-        victim = user("victim", access_keys=[access_key(), access_key()])
+        victim = user(
+            "victim", inline=ADMIN_DOCUMENT, access_keys=[access_key(), access_key()]
+        )
         return victim.arn, victim.arn, [victim], []
     if tid == "aws-iam-create-login-profile":
-        victim = user("victim", console_access=False)
+        victim = user("victim", inline=ADMIN_DOCUMENT, console_access=False)
         return victim.arn, victim.arn, [victim], []
     if tid == "aws-iam-update-login-profile":
-        victim = user("victim", console_access=True)
+        victim = user("victim", inline=ADMIN_DOCUMENT, console_access=True)
         return victim.arn, victim.arn, [victim], []
     if tid == "aws-iam-update-assume-role-policy":
-        target_role = role("target")
+        target_role = role("target", inline=ADMIN_DOCUMENT)
         return target_role.arn, target_role.arn, [target_role], []
     if tid == "aws-iam-add-user-to-group":
         admins = group("admins", inline=ADMIN_DOCUMENT)
@@ -183,11 +189,14 @@ def _victim(
         passed = role(
             "passed",
             trust({"Service": spec.service}),
+            inline=ADMIN_DOCUMENT,
             instance_profile_arns=[f"arn:aws:iam::{ACCOUNT}:instance-profile/passed"],
         )
         return passed.arn, passed.arn, [passed], []
     if tid in _EXISTING:
-        runner = role("runner", trust({"Service": "ec2.amazonaws.com"}))
+        runner = role(
+            "runner", trust({"Service": "ec2.amazonaws.com"}), inline=ADMIN_DOCUMENT
+        )
         return runner.arn, "", [runner], []
     raise AssertionError(f"no scenario for technique {tid}")
 

@@ -17,6 +17,7 @@ from identity_builders import (
     evidence,
     user,
 )
+
 from toxicpath.analysis.aws import ids
 from toxicpath.ingest.aws.estate import (
     AclGrant,

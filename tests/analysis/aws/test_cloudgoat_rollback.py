@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from identity_builders import ACCOUNT, analyze, edges, estate, evidence, user
+
 from toxicpath.analysis.aws import ids
 from toxicpath.ingest.aws.estate import ManagedPolicy
 

@@ -15,6 +15,7 @@ from identity_builders import (
     managed_policy,
     with_scp,
 )
+
 from toxicpath.analysis.aws.escalation.catalog import Technique, all_techniques
 
 TECHNIQUES = sorted(all_techniques(), key=lambda t: t.id)

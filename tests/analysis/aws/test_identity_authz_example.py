@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
 from toxicpath.analysis.aws import ids
 from toxicpath.analysis.aws.analyze import analyze_estate
 from toxicpath.graph.records import GraphRecords

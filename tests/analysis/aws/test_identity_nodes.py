@@ -21,6 +21,7 @@ from identity_builders import (
     user,
     with_scp,
 )
+
 from toxicpath.analysis.aws import ids
 
 

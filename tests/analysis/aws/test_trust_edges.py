@@ -17,6 +17,7 @@ from identity_builders import (
     trust,
     user,
 )
+
 from toxicpath.analysis.aws import ids
 from toxicpath.graph.model import INTERNET_ID
 
