@@ -3,6 +3,9 @@ right technique id and evidence, and each near miss stays silent."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from escalation_scenarios import attacker_statements, build_scenario
 from identity_builders import (
@@ -140,3 +143,25 @@ def test_technique_split_across_policies(technique: Technique) -> None:
     records = analyze(scenario.estate)
     found = _technique_edges(technique, records, scenario)
     assert [e.target for e in found] == [scenario.target]
+
+
+def test_coverage_doc_lists_every_technique() -> None:
+    doc = Path(__file__).resolve().parents[3] / "docs" / "aws-coverage.md"
+    rows = {
+        line.split("|")[1].strip().strip("`")
+        for line in doc.read_text().splitlines()
+        if line.startswith("| `aws-")
+    }
+    assert rows == set(IDS)
+
+
+def test_catalog_covers_pathfinding_paths(shared_data: Path) -> None:
+    """Every pathfinding.cloud path maps to a technique, except plain
+    sts:AssumeRole, which is the CAN_ASSUME edge."""
+    gap = json.loads(
+        (shared_data / "aws/privesc-catalog/gap-analysis.json").read_text()
+    )
+    paths = {item["id"] for items in gap["by_status"].values() for item in items}
+    aliases = {alias for technique in TECHNIQUES for alias in technique.aliases}
+    assert len(paths) == 66
+    assert paths - aliases == {"sts-001"}
