@@ -82,7 +82,9 @@ def load_gcp_input(probe: InputProbe) -> Snapshot:
         skipped = len(_input_files(probe.path)) - len(paths)
         if skipped:
             logger.warning(
-                "skipped %s file(s) in %s without GCP asset content", skipped, probe.path
+                "skipped %s file(s) in %s without GCP asset content",
+                skipped,
+                probe.path,
             )
     else:
         paths = [probe.path]
@@ -152,7 +154,9 @@ def _parse_document(path: Path, text: str) -> Any:
                 " so the file is truncated; export it again"
             )
         else:
-            problem = f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+            problem = (
+                f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+            )
         raise InputError(path, problem) from exc
 
 

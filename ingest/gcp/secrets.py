@@ -22,7 +22,12 @@ from toxicpath.ingest.redact import REDACTED, redact_response
 from toxicpath.ingest.snapshot import RawResponse
 
 _KEPT_METADATA_KEYS = frozenset(
-    {"enable-oslogin", "block-project-ssh-keys", "serial-port-enable", "enable-oslogin-2fa"}
+    {
+        "enable-oslogin",
+        "block-project-ssh-keys",
+        "serial-port-enable",
+        "enable-oslogin-2fa",
+    }
 )
 _SECRET_KEYS = frozenset(
     key.lower()
@@ -40,7 +45,7 @@ _SECRET_KEYS = frozenset(
 
 
 def redact_gcp_body(value: Any) -> Any:
-    """Return `value` with metadata, env and secret-key values replaced, at any depth."""
+    """Return `value` with metadata, env and secret values replaced, at any depth."""
     if isinstance(value, dict):
         redacted: dict[str, Any] = {}
         for key, item in value.items():
