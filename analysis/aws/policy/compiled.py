@@ -80,7 +80,7 @@ class CompiledStatement:
             if unknown and not (matched and not self.not_resource):
                 undecided.extend(unknown)
         if self.conditions:
-            holds, from_conditions = evaluate_conditions(
+            conditions_hold, from_conditions = evaluate_conditions(
                 self.conditions,
                 context,
                 policy_id=self.ref.policy_id,
@@ -88,7 +88,7 @@ class CompiledStatement:
                 resource=resource,
                 resource_account=resource_account,
             )
-            if not holds:
+            if not conditions_hold:
                 return False, ()
             undecided.extend(from_conditions)
         return True, tuple(undecided)
@@ -126,7 +126,7 @@ class CompiledStatement:
 
 @dataclass(frozen=True)
 class CompiledPolicy:
-    """A policy document compiled for evaluation; build it with `compile`."""
+    """A policy document compiled for evaluation, built with `compile`."""
 
     policy_id: str
     statements: tuple[CompiledStatement, ...]

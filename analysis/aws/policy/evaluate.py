@@ -4,15 +4,16 @@ The order follows the IAM User Guide's "Policy evaluation logic" and
 "Cross-account policy evaluation logic" pages:
 
 1. An explicit Deny in any applicable policy (identity, resource,
-   permissions boundary, SCP) decides the request.
+   permissions boundary, SCP, RCP) decides the request.
 2. SCPs: every level of the OU path, from the root down to the account,
-   must allow. SCPs do not apply to service-linked roles; the caller leaves
-   `scp_levels` empty for principals of the management account.
+   must allow. SCPs do not apply to service-linked roles, and the caller
+   leaves `scp_levels` empty for principals of the management account.
+   RCPs limit the resource's side in the same way.
 3. Within one account, an identity-policy Allow or a resource-policy Allow
    grants. A resource policy that names the account delegates to identity
    policies and grants nothing by itself. A permissions boundary must allow
    what identity policies grant, and what a resource policy grants to a role
-   ARN; its implicit deny does not limit a resource-policy grant that names
+   ARN. Its implicit deny does not limit a resource-policy grant that names
    an IAM user or a role session.
 4. Across accounts, the identity policy in the principal's account and the
    resource policy in the resource's account must both allow.
@@ -187,7 +188,7 @@ def _resource_account(resource: str, resource_account: str | None) -> str | None
     if resource_account is not None:
         return resource_account
     account = arn_account(resource)
-    # AWS managed policies carry "aws" as their account; they belong to no
+    # AWS managed policies carry "aws" as their account. They belong to no
     # customer account, so reading them is never cross-account.
     return None if account == "aws" else account
 
@@ -206,8 +207,8 @@ def allowed_actions(
     """Evaluate many actions on one resource for one principal.
 
     Each statement's Resource and Condition are tested once per call, and
-    each action pattern is matched against the candidate set once per
-    process, so the cost grows with statements rather than with
+    each action pattern is matched against a given candidate set once (the
+    result is cached), so the cost grows with statements rather than with
     statements times actions. Returns a result for every candidate action,
     keyed as given. The keyword arguments are those of `evaluate`.
     """
@@ -258,12 +259,12 @@ def evaluate(
 ) -> EvaluationResult:
     """Decide one request the way AWS would, as far as the snapshot allows.
 
-    `resource_account` defaults to the account in the resource ARN; pass it
+    `resource_account` defaults to the account in the resource ARN. Pass it
     for ARNs without one (S3). Set `resource_policy_required` for resources
     whose policy must allow even within the account, such as KMS key
     policies and role trust policies. `rcp_levels` contains the resource
     control policies of the resource's account, one list per level of its
-    OU path like `PrincipalPolicySet.scp_levels`; leave it empty when the
+    OU path like `PrincipalPolicySet.scp_levels`. Leave it empty when the
     resource is in the management account or its service is not one RCPs
     cover.
     """

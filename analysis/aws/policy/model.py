@@ -67,7 +67,7 @@ class EvaluationResult:
 
     @property
     def certain(self) -> bool:
-        """Return whether the decision holds whatever the undecided conditions are."""
+        """Return whether no undecided condition can change the decision."""
         return not self.conditional
 
     def explain(self) -> str:
@@ -111,7 +111,7 @@ def _join_refs(refs: tuple[StatementRef, ...]) -> str:
 
 @dataclass(frozen=True)
 class RequestContext:
-    """What the snapshot knows about the principal and the request.
+    """The facts a snapshot provides about the principal and the request.
 
     A field left as None is unknown, so conditions on it stay undecided
     (except `username`, which is derived from a user ARN and is absent for

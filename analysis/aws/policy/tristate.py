@@ -1,4 +1,4 @@
-"""Three-valued logic for answers that may depend on undecided conditions."""
+"""Three-valued logic for results that may depend on undecided conditions."""
 
 from __future__ import annotations
 
