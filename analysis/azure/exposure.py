@@ -6,6 +6,11 @@ IPs and load balancers are closed, Basic SKU ones are open. A load-balancing
 rule exposes its backend port on every NIC in its backend pool. An inbound NAT
 rule exposes its backend port on one IP configuration.
 
+Web and Function Apps serve requests on their public host name unless
+`publicNetworkAccess` is Disabled. Their access restrictions live in the site
+configuration, which the generic resource list does not return, so those
+edges are conditional unless the input carries `siteConfig`.
+
 NOTE: Application Gateway, Azure Firewall DNAT, Bastion and Virtual Network
 Manager admin rules are not evaluated, and NAT pools of scale sets are skipped.
 """
@@ -24,6 +29,7 @@ from toxicpath.analysis.azure.types import (
     NSG_TYPE,
     VIRTUAL_MACHINE_TYPE,
     VMSS_TYPE,
+    WEB_SITE_TYPE,
 )
 from toxicpath.graph.model import INTERNET_ID
 from toxicpath.graph.records import GraphRecords, to_json_text
@@ -88,6 +94,7 @@ def derive_exposure_edges(
         )
     for machine_id, exposure in exposures.items():
         _add_edge(records, context, machine_id, exposure)
+    _web_app_exposure(estate, records, context)
 
 
 def _sku(resource: AzureResource) -> str:
@@ -329,3 +336,62 @@ def _add_edge(
         f"{protocol} {', '.join(combined.labels())}.",
         evidence=to_json_text(exposure.evidence),
     )
+
+
+def _web_app_exposure(
+    estate: AzureEstate, records: GraphRecords, context: TransformContext
+) -> None:
+    """Add EXPOSED_TO edges for Web and Function Apps with public network access."""
+    for site in estate.resources_of_type(WEB_SITE_TYPE):
+        properties = site.properties
+        access = str(properties.get("publicNetworkAccess") or "Enabled").lower()
+        if access == "disabled" or site.id not in records.nodes:
+            continue
+        site_config = properties.get("siteConfig")
+        restrictions = (
+            site_config.get("ipSecurityRestrictions")
+            if isinstance(site_config, dict)
+            else None
+        )
+        if restrictions is not None and not _allows_everyone(restrictions):
+            continue
+        ports = ["443"] if properties.get("httpsOnly") else ["80", "443"]
+        host = str(
+            properties.get("defaultHostName") or f"{site.name}.azurewebsites.net"
+        )
+        evidence: dict[str, Any] = {
+            "kind": "app_service",
+            "host": host,
+            "publicNetworkAccess": properties.get("publicNetworkAccess"),
+        }
+        if restrictions is None:
+            evidence["note"] = (
+                "access restrictions were not in the input, so the site is assumed "
+                "reachable from the internet"
+            )
+        records.add_edge(
+            "EXPOSED_TO",
+            INTERNET_ID,
+            site.id,
+            ports=ports,
+            protocol="tcp",
+            cidrs=list(INTERNET_CIDRS),
+            conditional=restrictions is None,
+            scan_id=context.scan_id,
+            reason=f"{site.name} serves HTTP requests on its public host name {host}.",
+            evidence=to_json_text([evidence]),
+        )
+
+
+def _allows_everyone(restrictions: Any) -> bool:
+    """True when the access restrictions admit any internet address."""
+    if not isinstance(restrictions, list) or not restrictions:
+        return True
+    for rule in sorted(
+        (r for r in restrictions if isinstance(r, dict)),
+        key=lambda r: int(r.get("priority") or 0),
+    ):
+        address = str(rule.get("ipAddress") or "").lower()
+        if address in ("any", "0.0.0.0/0", "::/0", "*"):
+            return str(rule.get("action") or "Allow").lower() == "allow"
+    return False

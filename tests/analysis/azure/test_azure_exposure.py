@@ -198,3 +198,46 @@ def test_nsg_port_mismatch_blocks_balancer() -> None:
 def test_inbound_nat_rule_exposes_one_vm() -> None:
     graph = graph_of(VM, NIC, nsg("nsg-ssh", "22"), balancer("Standard", nat_port=22))
     assert exposed_ports(graph, "vm") == ["22"]
+
+
+def site(**properties: Any) -> dict[str, Any]:
+    return {
+        "id": f"{RG}/providers/Microsoft.Web/sites/app",
+        "name": "app",
+        "type": "Microsoft.Web/sites",
+        "kind": "app",
+        "properties": properties,
+    }
+
+
+def site_edge(graph: GraphRecords) -> list[Any]:
+    return [
+        e
+        for e in graph.edges_of_type("EXPOSED_TO")
+        if graph.nodes[e.target].props["name"] == "app"
+    ]
+
+
+def test_web_app_public_by_default() -> None:
+    edges = site_edge(graph_of(site(httpsOnly=True)))
+    assert len(edges) == 1
+    assert edges[0].props["ports"] == ["443"]
+    assert edges[0].props["conditional"] is True
+
+
+def test_web_app_private_access_disabled() -> None:
+    assert site_edge(graph_of(site(publicNetworkAccess="Disabled"))) == []
+
+
+def test_web_app_access_restrictions_deny() -> None:
+    office_only = [{"ipAddress": "203.0.113.0/24", "action": "Allow", "priority": 100}]
+    restricted = site(siteConfig={"ipSecurityRestrictions": office_only})
+    assert site_edge(graph_of(restricted)) == []
+
+
+def test_web_app_allow_all_restriction() -> None:
+    allow_all = [{"ipAddress": "Any", "action": "Allow", "priority": 2147483647}]
+    edges = site_edge(graph_of(site(siteConfig={"ipSecurityRestrictions": allow_all})))
+    assert len(edges) == 1
+    assert edges[0].props["conditional"] is False
+    assert edges[0].props["ports"] == ["80", "443"]

@@ -65,6 +65,13 @@ def test_exposed_vm_identity_reaches_admin(result: RunResult) -> None:
     assert found[0].path.node_ids[-1] == f"azure:account_admin:{S2}"
 
 
+def test_exposed_function_app_reaches_admin(result: RunResult) -> None:
+    function_app = f"{RG_DATA}/providers/microsoft.web/sites/fn-deploy"
+    found = findings_for(result, "exposed-compute-reaches-account-admin", function_app)
+    assert found
+    assert found[0].path.node_ids[-1] == f"azure:account_admin:{S2}"
+
+
 def test_admin_port_rule_respects_subnet_deny(result: RunResult) -> None:
     flagged = subjects(result, "admin-port-open-to-internet")
     assert VM_LEGACY in flagged
