@@ -233,16 +233,21 @@ def allowed_actions(
         rcp_levels=rcp_levels,
     )
     results: dict[str, EvaluationResult] = {}
-    for lowered, original in universe.original.items():
-        results[original] = _combine(
-            lowered,
-            collected,
-            principal_policies=principal_policies,
-            context=context,
-            resource_policy=resource_policy,
-            cross_account=cross_account,
-            resource_policy_required=resource_policy_required,
-        )
+    by_lowered: dict[str, EvaluationResult] = {}
+    for lowered in universe.lowered:
+        if lowered not in by_lowered:
+            by_lowered[lowered] = _combine(
+                lowered,
+                collected,
+                principal_policies=principal_policies,
+                context=context,
+                resource_policy=resource_policy,
+                cross_account=cross_account,
+                resource_policy_required=resource_policy_required,
+            )
+    # Spellings that differ only in case name the same action.
+    for original, lowered in zip(universe.actions, universe.lowered, strict=True):
+        results[original] = by_lowered[lowered]
     return results
 
 

@@ -158,3 +158,16 @@ def test_explain_explicit_deny() -> None:
         principal_policies=PrincipalPolicySet(identity_policies=[policy]),
     )
     assert result.explain() == "denied by p statement 0"
+
+
+def test_allowed_actions_keeps_spellings() -> None:
+    policy = _policy({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})
+    results = allowed_actions(
+        PrincipalPolicySet(identity_policies=[policy]),
+        resource="*",
+        candidate_actions=["s3:GetObject", "S3:GETOBJECT"],
+        context=CONTEXT,
+    )
+    assert sorted(results) == ["S3:GETOBJECT", "s3:GetObject"]
+    assert results["s3:GetObject"].allowed
+    assert results["S3:GETOBJECT"].allowed
