@@ -33,10 +33,15 @@ DEFAULT_EDGE_WEIGHTS: dict[str, float] = {
 }
 
 # Escalation techniques whose weight differs from CAN_ESCALATE's default,
-# matched by exact technique id. `admin` is the edge from an identity that
-# already holds admin rights to its account's admin.
+# matched by exact technique id. These are the edges from an identity that
+# already holds admin rights to its account's admin, and from an account's
+# admin to the identities it controls: no exploit is involved.
 DEFAULT_TECHNIQUE_WEIGHTS: dict[str, float] = {
-    "admin": 1.0,
+    "aws-admin-policy": 1.0,
+    "azure-owner": 1.0,
+    "azure-subscription-control": 1.0,
+    "gcp-owner": 1.0,
+    "gcp-project-control": 1.0,
 }
 
 DEFAULT_SENSITIVITY_IMPACT: dict[str, float] = {

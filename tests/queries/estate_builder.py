@@ -55,7 +55,9 @@ class Estate:
         """An identity with admin rights of its own and its edge to account admin."""
         account = props.get("account", ACCOUNT)
         self.identity(node_id, is_admin=True, **props)
-        self.escalate(node_id, self.account_admin(account), technique="admin")
+        self.escalate(
+            node_id, self.account_admin(account), technique="aws-admin-policy"
+        )
         return node_id
 
     def resource(
@@ -98,9 +100,16 @@ class Estate:
             evidence=evidence or "[]",
         )
 
-    def escalate(self, source: str, target: str, *, technique: str) -> None:
+    def escalate(
+        self, source: str, target: str, *, technique: str, evidence: str = "[]"
+    ) -> None:
         self.records.add_edge(
-            "CAN_ESCALATE", source, target, technique=technique, conditional=False
+            "CAN_ESCALATE",
+            source,
+            target,
+            technique=technique,
+            conditional=False,
+            evidence=evidence,
         )
 
     def access(self, identity: str, resource: str, *, level: str = "read") -> None:

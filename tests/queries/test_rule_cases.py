@@ -135,8 +135,18 @@ def passable_service_role(e: Estate, fire: bool) -> None:
     e.admin_identity(ROLE_B)
     e.assume(SERVICE, ROLE_B)
     e.identity(USER, type="user", is_admin=False)
-    technique = "aws-iam-pass-role-lambda" if fire else "aws-iam-update-assume-role"
-    e.escalate(USER, ROLE_B, technique=technique)
+    # The AWS catalog names pass-role techniques by the service they use, so
+    # the rule reads iam:PassRole from the edge's evidence.
+    if fire:
+        evidence = '[{"steps":[{"action":"iam:PassRole"}]}]'
+        e.escalate(
+            USER, ROLE_B, technique="aws-lambda-create-invoke", evidence=evidence
+        )
+    else:
+        evidence = '[{"steps":[{"action":"iam:UpdateAssumeRolePolicy"}]}]'
+        e.escalate(
+            USER, ROLE_B, technique="aws-iam-update-assume-role", evidence=evidence
+        )
 
 
 def public_bucket(e: Estate, fire: bool) -> None:

@@ -30,13 +30,13 @@ def _three_routes() -> GraphRecords:
     node(records, "Identity", "r3", type="role")
     # Route 1: one assume and the admin edge: 0.95 * 1.0.
     records.add_edge("CAN_ASSUME", "user", "r1", conditional=False)
-    records.add_edge("CAN_ESCALATE", "r1", ADMIN, technique="admin")
+    records.add_edge("CAN_ESCALATE", "r1", ADMIN, technique="aws-admin-policy")
     # Route 2: an escalation with the default weight: 0.8 * 1.0.
     records.add_edge("CAN_ESCALATE", "user", "r2", technique="aws-iam-pass-role")
-    records.add_edge("CAN_ESCALATE", "r2", ADMIN, technique="admin")
+    records.add_edge("CAN_ESCALATE", "r2", ADMIN, technique="aws-admin-policy")
     # Route 3: a conditional assume: 0.95 * 0.3 * 1.0.
     records.add_edge("CAN_ASSUME", "user", "r3", conditional=True)
-    records.add_edge("CAN_ESCALATE", "r3", ADMIN, technique="admin")
+    records.add_edge("CAN_ESCALATE", "r3", ADMIN, technique="aws-admin-policy")
     return records
 
 
@@ -113,7 +113,7 @@ def test_choke_points_leave_graph_unchanged() -> None:
 def test_blast_radius_groups_by_kind() -> None:
     records = two_routes_sharing_one_edge()
     node(records, "Identity", ADMIN, type="account_admin")
-    records.add_edge("CAN_ESCALATE", "hub", ADMIN, technique="admin")
+    records.add_edge("CAN_ESCALATE", "hub", ADMIN, technique="aws-admin-policy")
     node(records, "Resource", "bucket", type="object_storage", sensitivity="low")
     attack = attack_graph_from_records(records)
     radius = blast_radius(attack, "role-a")
@@ -130,7 +130,7 @@ def test_blast_radius_groups_by_kind() -> None:
 def test_blast_radius_bucket_through_admin() -> None:
     records = two_routes_sharing_one_edge()
     node(records, "Identity", ADMIN, type="account_admin")
-    records.add_edge("CAN_ESCALATE", "hub", ADMIN, technique="admin")
+    records.add_edge("CAN_ESCALATE", "hub", ADMIN, technique="aws-admin-policy")
     node(records, "Resource", "bucket", type="object_storage", sensitivity="low")
     attack = attack_graph_from_records(records)
     bucket = next(
