@@ -16,6 +16,7 @@ from toxicpath.analysis.azure.access import (
 from toxicpath.analysis.azure.entra import derive_entra_edges
 from toxicpath.analysis.azure.escalation import derive_rbac_edges
 from toxicpath.analysis.azure.exposure import derive_exposure_edges
+from toxicpath.analysis.azure.federation import derive_federated_trusts
 from toxicpath.analysis.azure.nodes import add_account_nodes, add_identity_nodes
 from toxicpath.analysis.azure.policy_nodes import add_role_nodes
 from toxicpath.analysis.azure.rbac import RbacEvaluator
@@ -43,6 +44,7 @@ def analyze_estate(estate: AzureEstate, context: TransformContext) -> GraphRecor
     derive_anonymous_storage(estate, records, context)
     derive_exposure_edges(estate, records, context)
     derive_entra_edges(estate, records, context, index)
+    derive_federated_trusts(estate, records, context, index)
     logger.info(
         "azure: %s subscriptions, %s resources, %s role assignments analysed",
         len(estate.subscriptions),

@@ -279,6 +279,7 @@ class AzureCollector:
                 fetch=fetch,
             )
         self._collect_containers(clients, subscription_id)
+        self._collect_federated_credentials(clients, subscription_id)
         self._collect_aks(clients, subscription_id)
 
     def _collect_containers(
@@ -306,6 +307,28 @@ class AzureCollector:
                         clients.storage().blob_containers.list(  # type: ignore[misc]
                             g, n
                         )
+                    ),
+                )
+
+    def _collect_federated_credentials(
+        self, clients: _SubscriptionClients, subscription_id: str
+    ) -> None:
+        for response in self.snapshot.responses_for(
+            "azure", "msi", "user-assigned-identities-list", account=subscription_id
+        ):
+            for identity in response.body["value"]:
+                identity_id = normalize_id(identity.get("id"))
+                group = last_segment(resource_group_id_of(identity_id))
+                name = str(identity.get("name") or "")
+                if not group or not name:
+                    continue
+                self.call(
+                    account=subscription_id,
+                    service="msi",
+                    operation="federated-identity-credentials-list",
+                    params={"resourceGroupName": group, "resourceName": name},
+                    fetch=lambda g=group, n=name: (  # type: ignore[misc]
+                        clients.msi().federated_identity_credentials.list(g, n)
                     ),
                 )
 

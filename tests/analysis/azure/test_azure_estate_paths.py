@@ -226,3 +226,13 @@ def test_hierarchy_edges_link_subscription(graph: GraphRecords) -> None:
 def test_sensitivity_from_classification_tag(graph: GraphRecords) -> None:
     assert graph.nodes[SA_PUBLIC].props["sensitivity"] == "high"
     assert graph.nodes[KV_RBAC].props["sensitivity"] == "high"
+
+
+def test_federated_credential_trusts_subject(graph: GraphRecords) -> None:
+    provider = "azure:federated:https://token.actions.githubusercontent.com"
+    trust = edges(graph, "CAN_ASSUME", provider, MI_DEPLOY)
+    assert trust
+    assert trust[0].props["conditional"] is True
+    evidence = json.loads(trust[0].props["evidence"])
+    assert evidence[0]["subject"] == "repo:contoso/app:environment:production"
+    assert graph.nodes[provider].props["type"] == "federated_provider"

@@ -93,3 +93,8 @@ def test_identity_reaches_admin_through_vm(result: RunResult) -> None:
 def test_direct_owner_is_admin_user(result: RunResult) -> None:
     assert ALICE in subjects(result, "user-with-direct-admin")
     assert ALICE not in subjects(result, "identity-reaches-account-admin")
+
+
+def test_exact_subject_trust_not_flagged(result: RunResult) -> None:
+    deploy = "azure:principal:5a5a0000-0000-0000-0000-0000000000a2"
+    assert deploy not in subjects(result, "federated-trust-without-subject-condition")

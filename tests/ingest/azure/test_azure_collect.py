@@ -175,6 +175,15 @@ def test_collector_reads_aks_details(graph: GraphRecords) -> None:
     assert graph.nodes[cluster].props["type"] == "kubernetes_cluster"
 
 
+def test_collector_reads_federated_credentials(collected: Snapshot) -> None:
+    calls = list(
+        collected.responses_for("azure", "msi", "federated-identity-credentials-list")
+    )
+    assert [c.params["resourceName"] for c in calls] == ["id-deploy"]
+    subjects = [item["properties"]["subject"] for item in calls[0].body["value"]]
+    assert subjects == ["repo:contoso/app:environment:production"]
+
+
 def test_collector_marks_entra_not_collected(collected: Snapshot) -> None:
     entra = [c for c in collected.coverage if c.service == "entra"]
     assert len(entra) == 1
