@@ -22,6 +22,8 @@
   URL, a resource policy and an environment variable holding a fake secret;
 - a KMS key and a Secrets Manager secret, each with a resource policy that
   grants the member account access; a SecureString SSM parameter;
+- the data stores of `aws_lab_stores` (RDS, EBS, SQS, SNS, ECR, ECS, EKS,
+  DynamoDB);
 - in the member account: a role trusted by the management account's
   analyst (cross-account trust), a user allowed to assume the management
   account's cross-account audit role, and an account-level Block Public Access.
@@ -29,23 +31,25 @@
 Every fake secret value in the lab contains LAB_SECRET_MARKER, so a test can
 assert that none reaches a snapshot.
 
-Where moto 5.2.5 diverges from AWS (each checked against this lab):
+Where moto 5.2.5 (with boto3 1.44) diverges from AWS, each checked by calling
+the server:
 - get-account-authorization-details omits PolicyName and PolicyId of managed
-  policies, and ignores MaxItems there and on list-users and list-groups, so
-  pagination is exercised only where moto pages.
+  policies, and ignores MaxItems there and on list-users (list-roles honours
+  it), so the tests exercise page merging on list-roles.
 - AWS managed policies exist only with MOTO_IAM_LOAD_MANAGED_POLICIES=true
   in the server's environment.
-- User permission boundaries are not stored (role boundaries are).
+- PutUserPermissionsBoundary is not implemented (role boundaries are).
 - STS AssumeRole never evaluates trust policies, and IAM policies are not
-  enforced at all unless the server runs with authentication enabled; the
-  lab relies on neither.
-- An instance given security groups only through NetworkInterfaces shows no
-  SecurityGroups in describe-instances, so the lab passes SecurityGroupIds.
+  enforced, so the tests replay AWS error responses for denied calls.
+- An instance given security groups only through NetworkInterfaces shows an
+  empty SecurityGroups list in describe-instances, so the lab passes
+  SecurityGroupIds.
 - Concurrent writes can crash the server, so the lab is built sequentially.
-- Lambda GetFunction returns a real AWS S3 URL for the code; the collector
-  never calls it.
-- Unimplemented operations (ssm describe-instance-information among them)
-  answer with an HTML 500 page.
+- Lambda GetFunction returns a real AWS S3 URL for the code, which the
+  collector never requests.
+- Unimplemented operations (ssm DescribeInstanceInformation among them)
+  return an HTML 500 page, and some unrouted ones (lambda
+  ListFunctionUrlConfigs) an HTML 404 page.
 - S3 Control prefixes the account id to the endpoint host, which the
   collector's loopback-only handler strips.
 """
@@ -60,11 +64,11 @@ from typing import Any
 
 import boto3
 
+from labs.aws_lab_stores import LAB_SECRET_MARKER, LabStores, build_lab_stores
 from toxicpath.ingest.aws.collect.local_endpoint import strip_loopback_account_prefix
 
 MANAGEMENT_ACCOUNT_ID = "123456789012"
 LAB_REGION = "us-east-1"
-LAB_SECRET_MARKER = "lab-secret-value-7f3a"
 ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess"
 READ_ONLY_ACCESS = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 
@@ -91,6 +95,8 @@ class AwsLab:
     scp_id: str = ""
     member_roles: dict[str, str] = field(default_factory=dict)
     member_users: dict[str, str] = field(default_factory=dict)
+    subnet_ids: list[str] = field(default_factory=list)
+    stores: LabStores = field(default_factory=LabStores)
 
 
 def _document(*statements: dict[str, Any]) -> str:
@@ -127,6 +133,9 @@ def build_aws_lab(session: boto3.Session | None = None) -> AwsLab:
     _build_network_and_instance(session, lab)
     _build_function(session, lab)
     _build_key_secret_parameter(session, lab)
+    lab.stores = build_lab_stores(
+        session, member_account_id=member_account_id, subnet_ids=lab.subnet_ids
+    )
     _build_member_account(session, lab)
     return lab
 
@@ -444,6 +453,7 @@ def _build_network_and_instance(session: boto3.Session, lab: AwsLab) -> None:
     second_subnet = ec2.create_subnet(
         VpcId=vpc_id, CidrBlock="10.20.2.0/24", AvailabilityZone="us-east-1b"
     )["Subnet"]["SubnetId"]
+    lab.subnet_ids = [subnet_id, second_subnet]
     elbv2 = session.client("elbv2")
     balancer = elbv2.create_load_balancer(
         Name="web-alb",

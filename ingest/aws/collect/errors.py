@@ -118,7 +118,7 @@ def classify(error: BaseException, *, operation: str) -> ClassifiedError | None:
         if code in UNPARSED_SERVER_ERROR_CODES and _is_html(message):
             return ClassifiedError(
                 "unsupported",
-                f"{operation}: the endpoint answered HTTP {code} with an HTML page "
+                f"{operation}: the endpoint returned HTTP {code} with an HTML page "
                 "instead of an AWS error, so it does not implement this operation",
             )
         return None

@@ -272,3 +272,62 @@ def test_datetimes_are_iso_strings(lab_snapshot: Snapshot, aws_lab: AwsLab) -> N
     launch_time = instances.body["Reservations"][0]["Instances"][0]["LaunchTime"]
     assert isinstance(launch_time, str)
     assert launch_time[:2] == "20"
+
+
+def test_public_snapshots_recorded(lab_snapshot: Snapshot, aws_lab: AwsLab) -> None:
+    account = aws_lab.management_account_id
+    stores = aws_lab.stores
+    (db_attributes,) = [
+        response
+        for response in _responses(
+            lab_snapshot, "rds", "describe-db-snapshot-attributes", account
+        )
+        if response.params == {"DBSnapshotIdentifier": stores.db_snapshot_id}
+    ]
+    result = db_attributes.body["DBSnapshotAttributesResult"]
+    assert result["DBSnapshotAttributes"][0]["AttributeValues"] == ["all"]
+    (ebs_attributes,) = [
+        response
+        for response in _responses(
+            lab_snapshot, "ec2", "describe-snapshot-attribute", account
+        )
+        if response.params["SnapshotId"] == stores.ebs_snapshot_id
+    ]
+    assert ebs_attributes.body["CreateVolumePermissions"] == [{"Group": "all"}]
+
+
+def test_queue_and_topic_policies(lab_records: GraphRecords, aws_lab: AwsLab) -> None:
+    access = {
+        (edge.source, edge.target): edge.props.get("level")
+        for edge in lab_records.edges_of_type("CAN_ACCESS")
+    }
+    queue = f"arn:aws:sqs:us-east-1:{aws_lab.management_account_id}:order-events"
+    assert access[("aws:anonymous", queue)] == "write"
+    assert access[("aws:any_principal", aws_lab.stores.topic_arn)] == "write"
+
+
+def test_container_roles_found(lab_records: GraphRecords, aws_lab: AwsLab) -> None:
+    runs_as = {
+        (edge.source, edge.target) for edge in lab_records.edges_of_type("RUNS_AS")
+    }
+    account = aws_lab.management_account_id
+    task = f"arn:aws:ecs:us-east-1:{account}:task-definition/report-generator:1"
+    cluster = f"arn:aws:eks:us-east-1:{account}:cluster/platform"
+    assert (task, aws_lab.stores.task_role_arn) in runs_as
+    assert (cluster, f"arn:aws:iam::{account}:role/eks-cluster-role") in runs_as
+
+
+def test_container_responses_recorded(lab_snapshot: Snapshot, aws_lab: AwsLab) -> None:
+    account = aws_lab.management_account_id
+    (task,) = _responses(lab_snapshot, "ecs", "describe-task-definition", account)
+    assert task.params == {"taskDefinition": "report-generator"}
+    definition = task.body["taskDefinition"]
+    assert definition["taskRoleArn"] == aws_lab.stores.task_role_arn
+    environment = definition["containerDefinitions"][0]["environment"]
+    assert environment == [{"name": "API_TOKEN", "value": REDACTED}]
+    (cluster,) = _responses(lab_snapshot, "eks", "describe-cluster", account)
+    assert cluster.body["cluster"]["resourcesVpcConfig"]["endpointPublicAccess"] is True
+    (repository,) = _responses(lab_snapshot, "ecr", "get-repository-policy", account)
+    assert repository.params == {"repositoryName": "web-images"}
+    (table,) = _responses(lab_snapshot, "dynamodb", "describe-table", account)
+    assert table.params == {"TableName": "sessions"}
