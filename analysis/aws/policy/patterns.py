@@ -128,7 +128,6 @@ class ActionUniverse:
     lowered: tuple[str, ...] = ()
     all_lowered: frozenset[str] = frozenset()
     by_service: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    original: dict[str, str] = field(default_factory=dict)
     cache: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -138,7 +137,6 @@ class ActionUniverse:
         for action in self.lowered:
             grouped.setdefault(split_action(action)[0], []).append(action)
         self.by_service = {service: tuple(names) for service, names in grouped.items()}
-        self.original = dict(zip(self.lowered, self.actions, strict=True))
 
 
 _UNIVERSES: dict[tuple[str, ...], ActionUniverse] = {}
