@@ -21,6 +21,7 @@ from typing import Any
 
 import ladybug
 import pyarrow as pa
+
 from toxicpath.graph.model import (
     BOOLEAN,
     DOUBLE,
@@ -115,9 +116,7 @@ class LadybugStore:
                 "the path of an existing graph file"
             )
         try:
-            self._database = ladybug.Database(
-                str(self.path), read_only=True, **database_limits()
-            )
+            self._database = open_database(self.path, read_only=True)
             self._connection = ladybug.Connection(self._database)
         except RuntimeError as error:
             self._database = None
@@ -312,6 +311,7 @@ def _remove_database_files(path: Path) -> None:
 # scan beside other processes then grows to many GiB. 1 GiB holds a 200k-node,
 # 1M-edge graph's bulk load (0.8 GB peak measured with LadybugDB 0.22).
 DEFAULT_BUFFER_POOL_MB = 1024
+BUFFER_POOL_VARIABLE = "TOXICPATH_LADYBUG_BUFFER_POOL_MB"
 # The database file's virtual address reservation; the 8 TiB default shows
 # as a huge VSZ and fails where virtual memory is limited.
 DEFAULT_MAX_DB_SIZE_GB = 64
@@ -322,20 +322,38 @@ def database_limits() -> dict[str, int]:
 
     `TOXICPATH_LADYBUG_BUFFER_POOL_MB` overrides the buffer pool size.
     """
-    buffer_pool_mb = int(
-        os.environ.get("TOXICPATH_LADYBUG_BUFFER_POOL_MB", DEFAULT_BUFFER_POOL_MB)
-    )
+    text = os.environ.get(BUFFER_POOL_VARIABLE) or str(DEFAULT_BUFFER_POOL_MB)
+    try:
+        buffer_pool_mb = int(text)
+    except ValueError:
+        buffer_pool_mb = 0
+    if buffer_pool_mb < 1:
+        raise StoreError(
+            f"invalid {BUFFER_POOL_VARIABLE}={text!r}: expected a whole number of "
+            f"MiB such as {DEFAULT_BUFFER_POOL_MB}"
+        )
     return {
         "buffer_pool_size": buffer_pool_mb * 1024 * 1024,
         "max_db_size": DEFAULT_MAX_DB_SIZE_GB * 1024**3,
     }
 
 
+def open_database(path: Path, *, read_only: bool) -> ladybug.Database:
+    """Open a LadybugDB database with the limits of `database_limits`."""
+    limits = database_limits()
+    return ladybug.Database(
+        str(path),
+        read_only=read_only,
+        buffer_pool_size=limits["buffer_pool_size"],
+        max_db_size=limits["max_db_size"],
+    )
+
+
 def _build_database(
     path: Path, records: GraphRecords, scan: ScanInfo
 ) -> dict[str, int]:
     """Create a database at `path` holding the scan; raise StoreError on any failure."""
-    database = ladybug.Database(str(path), **database_limits())
+    database = open_database(path, read_only=False)
     connection = ladybug.Connection(database)
     try:
         for statement in ladybug_ddl():

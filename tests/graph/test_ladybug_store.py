@@ -177,19 +177,35 @@ def test_second_load_replaces_scan(
     assert rows == [{"id": "arn:aws:s3:::ledger"}]
 
 
-def test_reader_open_during_load(
+def test_reader_sees_new_scan(
     loaded: LadybugStore,
     make_scan: Callable[..., ScanInfo],
     make_estate: Callable[..., GraphRecords],
 ) -> None:
     reader = LadybugStore(loaded.path, read_only=True)
-    assert reader.current_scan().id == "scan-1"  # type: ignore[union-attr]
+    first = reader.current_scan()
+    assert first is not None
+    assert first.id == "scan-1"
     loaded.load(make_estate(bucket_name="ledger"), make_scan("scan-2", day=2))
-    # The reader keeps the snapshot it opened until it reopens.
-    assert reader.current_scan().id == "scan-1"  # type: ignore[union-attr]
+    # The reader's open handle still points at the replaced file; the next
+    # query notices the rename and reopens.
+    second = reader.current_scan()
+    assert second is not None
+    assert second.id == "scan-2"
+    rows = reader.query("MATCH (r:Resource {type: 'object_storage'}) RETURN r.id AS id")
+    assert rows == [{"id": "arn:aws:s3:::ledger"}]
     reader.close()
-    assert reader.current_scan().id == "scan-2"  # type: ignore[union-attr]
-    reader.close()
+
+
+def test_slow_query_times_out(loaded: LadybugStore) -> None:
+    store = LadybugStore(loaded.path, read_only=True, query_timeout_seconds=0.05)
+    with pytest.raises(StoreError, match="timed out"):
+        # 25 million rows, streamed, so the engine checks the timeout.
+        store.query(
+            "UNWIND range(1, 5000) AS x UNWIND range(1, 5000) AS y "
+            "RETURN sum(x * y % 7) AS total"
+        )
+    store.close()
 
 
 def test_read_only_store_rejects_load(
@@ -245,3 +261,16 @@ def test_concurrent_load_rejected(
         with pytest.raises(StoreError, match="another process"):
             loaded.load(estate, make_scan("scan-2", day=2))
         fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def test_invalid_buffer_pool_rejected(
+    tmp_path: Path,
+    estate: GraphRecords,
+    make_scan: Callable[..., ScanInfo],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TOXICPATH_LADYBUG_BUFFER_POOL_MB", "lots")
+    store = LadybugStore(tmp_path / "graph.lbdb")
+    with pytest.raises(StoreError, match="TOXICPATH_LADYBUG_BUFFER_POOL_MB='lots'"):
+        store.load(estate, make_scan("scan-1"))
+    assert not store.path.exists()
