@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import platformdirs
+
 from toxicpath.graph.store import GraphStore
 
 NEO4J_SCHEMES = (

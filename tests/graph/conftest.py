@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+
 from toxicpath.graph.records import GraphRecords
 from toxicpath.graph.store import ScanInfo
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from toxicpath.graph.dialect import (
     LADYBUG,
     NEO4J,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import ladybug
 import pytest
+
 from toxicpath.graph.dialect import LADYBUG, render
 from toxicpath.graph.ladybug_store import LadybugStore, wal_path
 from toxicpath.graph.records import GraphRecords

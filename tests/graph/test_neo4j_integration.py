@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from toxicpath.graph.dialect import NEO4J, render
 from toxicpath.graph.ladybug_store import LadybugStore
 from toxicpath.graph.model import NODE_LABELS

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from toxicpath.graph.model import EDGE_TYPES, NODE_LABELS
 from toxicpath.graph.neo4j_lint import (
     Diagnostic,

@@ -17,6 +17,7 @@ from typing import Any
 import neo4j
 import pytest
 from neo4j.exceptions import Neo4jError, ServiceUnavailable
+
 from toxicpath.graph.ladybug_store import LadybugStore
 from toxicpath.graph.model import EDGE_TYPES_BY_NAME, NODE_LABELS_BY_NAME
 from toxicpath.graph.neo4j_store import Neo4jSettings, Neo4jStore

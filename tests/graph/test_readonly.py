@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from toxicpath.graph.readonly import check_read_only
 from toxicpath.graph.store import ReadOnlyQueryError
 

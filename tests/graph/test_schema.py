@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ladybug
+
 from toxicpath.graph.model import EDGE_TYPES, NODE_LABELS
 from toxicpath.graph.schema import (
     SCAN_META_LABEL,
