@@ -6,7 +6,7 @@ import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from toxicpath.analysis.aws.policy.conditions import (
@@ -14,7 +14,10 @@ from toxicpath.analysis.aws.policy.conditions import (
     compile_conditions,
     evaluate_conditions,
 )
-from toxicpath.analysis.aws.policy.context_keys import substitute_variables
+from toxicpath.analysis.aws.policy.context_keys import (
+    substitute_variables,
+    variable_names,
+)
 from toxicpath.analysis.aws.policy.model import (
     RequestContext,
     StatementRef,
@@ -50,6 +53,10 @@ class CompiledStatement:
     @property
     def is_allow(self) -> bool:
         return self.ref.effect == "Allow"
+
+    @property
+    def condition_values(self) -> tuple[str, ...]:
+        return tuple(value for c in self.conditions for value in c.values)
 
     def matches_action(self, action: str) -> bool:
         """Return whether the statement covers `action` (lower-case)."""
@@ -153,6 +160,47 @@ class CompiledPolicy:
 
     def __len__(self) -> int:
         return len(self.statements)
+
+    @cached_property
+    def context_keys(self) -> frozenset[str]:
+        """Lower-case condition keys and policy variables the policy reads."""
+        keys: set[str] = set()
+        for statement in self.statements:
+            keys.update(condition.key.lower() for condition in statement.conditions)
+            texts = [*(statement.resources or ()), *statement.condition_values]
+            for text in texts:
+                keys.update(name.lower() for name in variable_names(text))
+        return frozenset(keys)
+
+    @property
+    def depends_on_principal(self) -> bool:
+        """Return whether two principals with this same policy may get different
+        decisions: the policy names principals or reads a key about the caller.
+
+        Caches keyed on a principal's set of policies must include the
+        principal's ARN when any policy in the set, SCPs and resource
+        policies included, depends on the principal.
+        """
+        if any(statement.principal is not None for statement in self.statements):
+            return True
+        return any(_is_principal_key(key) for key in self.context_keys)
+
+
+# Condition keys whose value differs between two principals that have the
+# same policies.
+_PRINCIPAL_KEY_PREFIXES = (
+    "aws:principal",
+    "aws:username",
+    "aws:userid",
+    "aws:tokenissuetime",
+    "aws:multifactorauth",
+    "aws:sourceidentity",
+    "aws:federatedprovider",
+)
+
+
+def _is_principal_key(key: str) -> bool:
+    return key.startswith(_PRINCIPAL_KEY_PREFIXES)
 
 
 @lru_cache(maxsize=131072)

@@ -207,6 +207,18 @@ class Substitution:
     unknown_keys: tuple[str, ...] = ()
 
 
+def variable_names(text: str) -> list[str]:
+    """Return the condition keys that `${...}` variables in `text` read."""
+    names: list[str] = []
+    for match in _VARIABLE.finditer(text):
+        body = match.group(1)
+        if body in ("*", "?", "$"):
+            continue
+        with_default = _DEFAULT.match(body)
+        names.append((with_default.group(1) if with_default else body).strip())
+    return names
+
+
 def _literal(text: str) -> str:
     return text.replace("*", LITERAL_STAR).replace("?", LITERAL_QUESTION)
 

@@ -250,3 +250,81 @@ def test_compile_reuses_equal_documents() -> None:
     second = CompiledPolicy.compile(dict(document), policy_id="p")
     assert first is second
     assert len(first) == 1
+
+
+DEPENDENCE_CASES: list[tuple[dict[str, Any], bool]] = [
+    ({"Effect": "Allow", "Action": "s3:*", "Resource": "*"}, False),
+    (
+        {
+            "Effect": "Allow",
+            "Action": "s3:*",
+            "Resource": "*",
+            "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}},
+        },
+        False,
+    ),
+    (
+        {
+            "Effect": "Deny",
+            "Action": "iam:*",
+            "Resource": "*",
+            "Condition": {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/x"}},
+        },
+        True,
+    ),
+    (
+        {
+            "Effect": "Allow",
+            "Action": "s3:*",
+            "Resource": "arn:aws:s3:::home/${aws:username}/*",
+        },
+        True,
+    ),
+    (
+        {
+            "Effect": "Allow",
+            "Action": "s3:*",
+            "Resource": "arn:aws:s3:::home/${aws:PrincipalTag/team, 'none'}/*",
+        },
+        True,
+    ),
+    (
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::111111111111:role/app"},
+            "Action": "s3:*",
+            "Resource": "*",
+        },
+        True,
+    ),
+]
+
+
+@pytest.mark.parametrize(("statement", "expected"), DEPENDENCE_CASES)
+def test_policy_depends_on_principal(statement: dict[str, Any], expected: bool) -> None:
+    policy = CompiledPolicy.compile(
+        {"Version": "2012-10-17", "Statement": [statement]}, policy_id="p"
+    )
+    assert policy.depends_on_principal is expected
+
+
+def test_context_keys_lists_reads() -> None:
+    policy = CompiledPolicy.compile(
+        {
+            "Version": "2012-10-17",
+            "Statement": {
+                "Effect": "Allow",
+                "Action": "s3:*",
+                "Resource": "arn:aws:s3:::${aws:username}/${*}",
+                "Condition": {
+                    "StringEquals": {"aws:SourceVpc": "${aws:PrincipalTag/vpc}"}
+                },
+            },
+        },
+        policy_id="p",
+    )
+    assert policy.context_keys == {
+        "aws:username",
+        "aws:sourcevpc",
+        "aws:principaltag/vpc",
+    }
