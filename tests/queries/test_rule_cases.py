@@ -328,3 +328,18 @@ def test_zero_hop_segment_path_shape(load_store) -> None:
     [finding] = run_rules(store, [rule]).findings
     assert finding.path.node_ids == ("internet", VM, ROLE, DB)
     assert finding.path.edge_types == ("EXPOSED_TO", "RUNS_AS", "CAN_ACCESS")
+
+
+def test_parent_account_identity_not_lateral(load_store) -> None:
+    tenant, subscription = "tenant-1", "sub-1"
+    estate = Estate()
+    estate.records.add_node("Account", "azure:tenant:tenant-1", account_id=tenant)
+    estate.records.add_node("Account", "/subscriptions/sub-1", account_id=subscription)
+    estate.records.add_edge(
+        "IN_ACCOUNT", "/subscriptions/sub-1", "azure:tenant:tenant-1"
+    )
+    user = estate.identity("azure:principal:alice", type="user", account=tenant)
+    estate.escalate(user, estate.account_admin(subscription), technique="azure-owner")
+    store = load_store(estate.records)
+    rule = RULES["identity-reaches-other-account-admin"]
+    assert run_rules(store, [rule]).findings == []
