@@ -232,8 +232,12 @@ class LadybugStore:
         records.validate()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._writer_lock():
+            # Holding the lock, no other load is running, so any staging file
+            # is left over from a load that crashed.
+            for leftover in self.path.parent.glob(f".{self.path.name}.loading-*"):
+                logger.warning("removing %s left by an interrupted load", leftover)
+                leftover.unlink()
             staging = self.path.with_name(f".{self.path.name}.loading-{os.getpid()}")
-            _remove_database_files(staging)
             try:
                 counts = _build_database(staging, records, scan)
             except Exception:
@@ -274,6 +278,8 @@ class LadybugStore:
         if stale_wal.exists():
             logger.warning("removing stale write-ahead log %s", stale_wal)
             stale_wal.unlink()
+        with staging.open("rb") as handle:
+            os.fsync(handle.fileno())
         staging.replace(self.path)
         directory = os.open(self.path.parent, os.O_RDONLY)
         try:

@@ -275,3 +275,19 @@ def test_invalid_buffer_pool_rejected(
     with pytest.raises(StoreError, match="TOXICPATH_LADYBUG_BUFFER_POOL_MB='lots'"):
         store.load(estate, make_scan("scan-1"))
     assert not store.path.exists()
+
+
+def test_interrupted_load_leftovers_removed(
+    loaded: LadybugStore,
+    make_scan: Callable[..., ScanInfo],
+    make_estate: Callable[..., GraphRecords],
+) -> None:
+    leftover = loaded.path.with_name(f".{loaded.path.name}.loading-999999")
+    leftover.write_bytes(b"partial database")
+    wal_path(leftover).write_bytes(b"partial log")
+    loaded.load(make_estate(bucket_name="ledger"), make_scan("scan-2", day=2))
+    assert not leftover.exists()
+    assert not wal_path(leftover).exists()
+    scan = loaded.current_scan()
+    assert scan is not None
+    assert scan.id == "scan-2"
