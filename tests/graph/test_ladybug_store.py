@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -288,6 +292,54 @@ def test_interrupted_load_leftovers_removed(
     loaded.load(make_estate(bucket_name="ledger"), make_scan("scan-2", day=2))
     assert not leftover.exists()
     assert not wal_path(leftover).exists()
+    scan = loaded.current_scan()
+    assert scan is not None
+    assert scan.id == "scan-2"
+
+
+_KILLED_LOADER = """
+import sys
+from toxicpath.graph.ladybug_store import LadybugStore
+from toxicpath.graph.records import GraphRecords
+from toxicpath.graph.store import ScanInfo
+
+records = GraphRecords()
+for index in range(200_000):
+    records.add_node("Identity", f"identity-{index}", type="role", name="x" * 40)
+print("loading", flush=True)
+scan = ScanInfo(id="scan-killed", created_at="2026-03-09T00:00:00Z", complete=True)
+LadybugStore(sys.argv[1]).load(records, scan)
+"""
+
+
+def test_killed_load_keeps_previous_scan(
+    loaded: LadybugStore,
+    make_scan: Callable[..., ScanInfo],
+    make_estate: Callable[..., GraphRecords],
+) -> None:
+    loader = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_LOADER, str(loaded.path)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert loader.stdout is not None
+    assert loader.stdout.readline().strip() == "loading"
+    staging = loaded.path.with_name(f".{loaded.path.name}.loading-{loader.pid}")
+    deadline = time.monotonic() + 60
+    while not staging.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert staging.exists()
+    loader.send_signal(signal.SIGKILL)
+    loader.wait(timeout=30)
+
+    scan = loaded.current_scan()
+    assert scan is not None
+    assert scan.id == "scan-1"
+    rows = loaded.query("MATCH (n:Identity) RETURN count(n) AS identities")
+    assert rows == [{"identities": 4}]
+
+    loaded.load(make_estate(bucket_name="ledger"), make_scan("scan-2", day=2))
+    assert not staging.exists()
     scan = loaded.current_scan()
     assert scan is not None
     assert scan.id == "scan-2"
