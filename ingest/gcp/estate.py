@@ -24,6 +24,7 @@ from toxicpath.ingest.gcp.assets import (
     ORGANIZATION_TYPE,
     PROJECT_TYPE,
     ROLE_TYPE,
+    SERVICE_ACCOUNT_KEY_TYPE,
     SERVICE_ACCOUNT_TYPE,
     normalize_asset,
     segment_after,
@@ -187,7 +188,7 @@ def parse_estate(snapshot: Snapshot) -> GcpEstate:
     for response in snapshot.responses:
         if response.cloud != "gcp" or not isinstance(response.body, dict):
             continue
-        if response.service == "cloudasset":
+        if response.service in ("cloudasset", "cloudresourcemanager"):
             assets.extend(normalize_asset(a) for a in response.body.get("assets") or [])
         elif response.service == "iam" and response.operation == "deny-policies":
             deny_entries.extend(response.body.get("policies") or [])
@@ -207,7 +208,35 @@ def parse_estate(snapshot: Snapshot) -> GcpEstate:
         _parse_asset(estate, asset)
     for entry in deny_entries:
         _parse_deny_policy(estate, entry)
+    _link_keys(estate, assets)
     return estate
+
+
+def _link_keys(estate: GcpEstate, assets: list[dict[str, Any]]) -> None:
+    """Attach service-account key metadata to the account it belongs to."""
+    by_name = {a.full_name: a for a in estate.service_accounts.values() if a.full_name}
+    for asset in assets:
+        if asset.get("asset_type") != SERVICE_ACCOUNT_KEY_TYPE:
+            continue
+        data = (asset.get("resource") or {}).get("data") or {}
+        account = by_name.get(str(asset["name"]).split("/keys/", 1)[0])
+        if account is None:
+            email = segment_after(str(data.get("name") or ""), "serviceAccounts")
+            account = estate.service_accounts.get(email.lower())
+        if account is not None and data:
+            account.keys.append(
+                {
+                    key: data.get(key)
+                    for key in (
+                        "name",
+                        "keyType",
+                        "keyOrigin",
+                        "validAfterTime",
+                        "disabled",
+                    )
+                    if key in data
+                }
+            )
 
 
 def _container(estate: GcpEstate, key: str) -> Container:

@@ -122,7 +122,10 @@ def test_search_all_iam_policies(tmp_path: Path) -> None:
 
 def test_bad_json_line_is_named(tmp_path: Path) -> None:
     path = tmp_path / "export.jsonl"
-    good = {"name": "//storage.googleapis.com/b", "asset_type": "storage.googleapis.com/Bucket"}
+    good = {
+        "name": "//storage.googleapis.com/b",
+        "asset_type": "storage.googleapis.com/Bucket",
+    }
     path.write_text(json.dumps(good) + "\n{broken\n")
     with pytest.raises(InputError) as caught:
         load_input(path)
@@ -131,7 +134,10 @@ def test_bad_json_line_is_named(tmp_path: Path) -> None:
 
 def test_deny_only_import_marks_coverage(tmp_path: Path) -> None:
     path = tmp_path / "export.jsonl"
-    good = {"name": "//storage.googleapis.com/b", "asset_type": "storage.googleapis.com/Bucket"}
+    good = {
+        "name": "//storage.googleapis.com/b",
+        "asset_type": "storage.googleapis.com/Bucket",
+    }
     path.write_text(json.dumps(good) + "\n")
     coverage = {c.service: c.status for c in load_input(path).coverage}
     assert coverage["iam-deny"] == "not_collected"
