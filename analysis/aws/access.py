@@ -13,8 +13,8 @@ distinct policy set (many roles share one) and per resource, and only
 repeated per principal when a resource policy or a condition may name that
 principal.
 
-Each service has representative actions per level; the edge's level is the
-highest level with an allowed action, and `actions` lists them all:
+Each service has representative actions per level. The edge's level is the
+highest level with an allowed action, and `actions` lists them all.
 
 NOTE: object-level S3 actions are evaluated on `arn:aws:s3:::bucket/*`, so
 a grant limited to a key prefix is not found. RDS data access through
@@ -213,7 +213,7 @@ def derive_access_edges(
 
 
 def collect_targets(view: EstateView) -> list[AccessTarget]:
-    """Every data resource of the estate, with its compiled resource policy."""
+    """Collect every data resource of the estate with its compiled policy."""
     estate = view.estate
     targets: list[AccessTarget] = []
 
@@ -268,7 +268,7 @@ def _build_index(targets: list[AccessTarget]) -> _TargetIndex:
 
 
 def _service_patterns() -> dict[str, list[str]]:
-    """Every representative action per service, without the object marker."""
+    """Return each service's representative actions without the object marker."""
     return {
         service: [a.removesuffix("/*") for actions in levels.values() for a in actions]
         for service, levels in SERVICE_ACTIONS.items()
@@ -452,7 +452,7 @@ def _public_policy_edges(
         if not allowed:
             continue
         add_outside_principal(records, node_id, context.scan_id)
-        who = "Anyone" if node_id == ids.ANONYMOUS_NODE else "Any AWS principal"
+        actor = "Anyone" if node_id == ids.ANONYMOUS_NODE else "Any AWS principal"
         records.add_edge(
             "CAN_ACCESS",
             node_id,
@@ -461,7 +461,7 @@ def _public_policy_edges(
             level=level,
             actions=allowed,
             conditional=conditional_all,
-            reason=f"{who} has {level} access to {target.name} through its "
+            reason=f"{actor} has {level} access to {target.name} through its "
             "resource policy.",
             evidence=to_json_text(evidence),
         )
@@ -486,7 +486,7 @@ def _public_acl_edges(
     target: AccessTarget,
     bucket: Bucket,
 ) -> None:
-    for grantee, node_id, who in (
+    for grantee, node_id, actor in (
         (ALL_USERS, ids.ANONYMOUS_NODE, "Anyone"),
         (AUTHENTICATED_USERS, ids.ANY_AWS_PRINCIPAL_NODE, "Any AWS principal"),
     ):
@@ -504,7 +504,9 @@ def _public_acl_edges(
             level=level,
             actions=sorted(f"acl:{g.permission}" for g in grants),
             conditional=False,
-            reason=f"{who} has {level} access to bucket {bucket.name} through its ACL.",
+            reason=(
+                f"{actor} has {level} access to bucket {bucket.name} through its ACL."
+            ),
             evidence=to_json_text(
                 [{"acl_grantee": grantee, "permission": g.permission} for g in grants]
             ),
@@ -554,8 +556,9 @@ def _literal_prefix(pattern: str) -> str:
 
 
 def _covers(pattern: str, target: AccessTarget) -> bool:
-    """Whether a Resource pattern may cover the target or its objects; the
-    evaluator decides exactly, this only prunes."""
+    """Return whether a Resource pattern may cover the target or its objects.
+
+    The evaluator decides exactly later, so this only prunes."""
     if "*" in pattern or "?" in pattern or "$" in pattern:
         return True
     return pattern in (target.arn, f"{target.arn}/*") or pattern.startswith(

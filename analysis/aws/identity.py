@@ -1,9 +1,10 @@
 """AWS identities and policies as graph nodes, and the identity attack edges.
 
-`add_identity_nodes` writes one Identity node per IAM user, group and role,
-one `account_admin` pseudo-identity per account, the outside principals
-(anonymous, any AWS principal) and a Policy node per managed, inline,
-boundary, trust and service control policy, with the fact edges between them.
+`add_identity_nodes` writes one Identity node per IAM user, group and role
+and one `account_admin` pseudo-identity per account. It also writes a Policy
+node per managed, inline, boundary, trust and service control policy, with
+the fact edges between them. The outside principals (anonymous, any AWS
+principal) appear when a later step needs them.
 
 `derive_identity_edges` runs admin detection, trust (CAN_ASSUME), the
 privilege-escalation catalog (CAN_ESCALATE) and resource access (CAN_ACCESS)
@@ -105,7 +106,9 @@ def derive_identity_edges(
     # Access before escalation: escalation keeps edges to identities that
     # lead somewhere, which the access edges tell.
     derive_access_edges(view, records, context)
+    view.clear_cache()
     derive_escalation_edges(view, records, context)
+    view.clear_cache()
     logger.info(
         "derived identity edges for %d principals in %d accounts: %s",
         len(estate.principals),

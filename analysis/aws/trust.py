@@ -7,9 +7,9 @@ source is:
   evaluator allows `sts:AssumeRole` (across accounts its identity policies
   must allow too);
 - an account root of the estate: each non-admin user and role of that
-  account whose identity policies allow `sts:AssumeRole` on the role, plus
-  that account's `account_admin` (an admin can always grant itself
-  `sts:AssumeRole`), so admins do not get one edge per role;
+  account whose identity policies allow `sts:AssumeRole` on the role. The
+  account's `account_admin` gets one edge too, because an admin can always
+  grant itself `sts:AssumeRole`, so admins do not get one edge per role;
 - an account or principal outside the estate: the external account's root
   node (the exact principal is in the evidence);
 - `*`: `aws:any_principal`, reachable from the internet;

@@ -10,10 +10,10 @@ What it contains, so that every analysis step has work:
   `dynamodb:*`), resource ARNs with prefixes, Deny statements, NotAction,
   conditions on source address and principal tags, and a few escalation
   grants (PassRole with Lambda, CreateAccessKey, AttachRolePolicy);
-- roles built mostly from a small set of role families (as real estates
-  reuse policy combinations) and partly from random picks; one percent are
-  admins; trust policies name services, the account root, another role of
-  the account (trust chains) or another account's root;
+- roles built mostly from a small set of role families, because real
+  estates reuse policy combinations, and partly from random picks. One
+  percent are admins. Trust policies name services, the account root,
+  another role of the account (trust chains) or another account's root;
 - users in one to three groups, some with inline policies and keys;
 - buckets, some with public or cross-account bucket policies.
 
@@ -59,7 +59,7 @@ def _share(total: int, accounts: int, index: int) -> int:
 def _statement(
     rng: random.Random, account: str, bucket_names: list[str], roles: int, users: int
 ) -> dict[str, Any]:
-    """One random statement, weighted towards ordinary, narrowly scoped access.
+    """Return one random statement, mostly ordinary, narrowly scoped access.
 
     The weights are a guess at a typical estate: most grants name one
     bucket or one service, a few are broad (`NotAction`, tag conditions on

@@ -46,7 +46,7 @@ class Requirement:
 
 
 def new(action: str) -> Requirement:
-    """A create-style action whose resource the attacker names."""
+    """Require a create action whose resource the attacker names."""
     return Requirement(action, "*", created=True)
 
 

@@ -8,8 +8,8 @@ whose policies are the same share a cache key, so an estate of 20,000 roles
 built from a few hundred policy combinations is evaluated a few hundred
 times per question, not 20,000 times.
 
-Groups get a view too, holding only the group's policies: it answers "what
-does membership grant", which `iam:AddUserToGroup` needs.
+Groups get a view too, with only the group's policies. It tells what
+membership grants, which `iam:AddUserToGroup` needs.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ class _AllowStatement:
 
 @dataclass(frozen=True)
 class PolicySource:
-    """Where one of a principal's identity policies comes from, for evidence."""
+    """The origin of one of a principal's policies, kept for evidence."""
 
     policy_id: str
     name: str
@@ -424,8 +424,12 @@ class EstateView:
         self._service_roles[cache_key] = found
         return found
 
+    def clear_cache(self) -> None:
+        """Drop cached evaluation results between analysis steps (memory)."""
+        self._cache.clear()
+
     def is_principal_specific(self, view: PrincipalView) -> bool:
-        """Whether `view`'s policies may decide differently for another
+        """Return whether `view`'s policies may decide differently for another
         principal with the same policies (conditions, policy variables)."""
         return view.key in self._principal_specific
 
@@ -508,9 +512,9 @@ def _as_list(value: Any) -> list[str]:
 
 
 def _uses_principal_keys(documents: list[Any]) -> bool:
-    """Whether a policy's outcome may depend on who the principal is, beyond
-    its policies: policy variables, or conditions on the principal's name,
-    id, ARN or tags."""
+    """Return whether the outcome may depend on who the principal is, beyond
+    its policies. Policy variables and conditions on the principal's name,
+    id, ARN or tags make it so."""
     for document in documents:
         text = json.dumps(document).lower()
         if "${" in text or any(key in text for key in _PRINCIPAL_KEYS):

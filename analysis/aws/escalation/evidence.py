@@ -42,7 +42,7 @@ def statement_evidence(
 def action_evidence(
     view: PrincipalView, action: str, resource: str, result: EvaluationResult
 ) -> dict[str, Any]:
-    """One required action with the statements that allow it."""
+    """Describe one required action with the statements that allow it."""
     return {
         "action": action,
         "resource": resource,

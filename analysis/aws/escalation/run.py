@@ -141,9 +141,9 @@ def _leading_somewhere(records: GraphRecords, findings: list[_Finding]) -> set[s
             seeds.add(edge.source)
         elif edge.type in ("CAN_ASSUME", "CAN_ESCALATE"):
             incoming[edge.target].append(edge.source)
-    for node in records.nodes.values():
-        if node.label == "Identity" and node.props.get("type") == "account_admin":
-            seeds.add(node.id)
+    for record in records.nodes.values():
+        if record.label == "Identity" and record.props.get("type") == "account_admin":
+            seeds.add(record.id)
     for item in findings:
         incoming[item.escalation.target].append(item.principal.arn)
     valuable = set(seeds)
