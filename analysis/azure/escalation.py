@@ -190,6 +190,7 @@ def _derive_resource_techniques(
         for resource_type in technique.resource_types:
             by_type.setdefault(resource_type, []).append(technique)
     principals = sorted(evaluator.principals())
+    results: dict[tuple[Any, ...], TechniqueResult | None] = {}
     for resource in estate.resources.values():
         techniques = by_type.get(resource.type)
         if not techniques:
@@ -205,7 +206,16 @@ def _derive_resource_techniques(
             for technique in techniques:
                 if not _applies(technique, resource):
                     continue
-                result = _evaluate(evaluator, principal_id, technique, resource)
+                key = (
+                    principal_id,
+                    technique.id,
+                    evaluator.target_key(principal_id, resource.id),
+                )
+                if key not in results:
+                    results[key] = _evaluate(
+                        evaluator, principal_id, technique, resource
+                    )
+                result = results[key]
                 if result is None:
                     continue
                 _add_technique_edges(

@@ -159,6 +159,8 @@ class RbacEvaluator:
         self._groups_of = _transitive_groups(estate.group_members)
         self._ancestor_cache: dict[str, frozenset[str]] = {}
         self._assignment_cache: dict[str, list[tuple[RoleAssignment, str]]] = {}
+        self._relevant_cache: dict[str, frozenset[str]] = {}
+        self._decision_cache: dict[tuple[Any, ...], Decision] = {}
 
     def principals(self) -> set[str]:
         """Return every principal with an assignment, directly or through a group."""
@@ -197,11 +199,10 @@ class RbacEvaluator:
 
     def ancestors(self, target: str) -> frozenset[str]:
         """Return every scope whose assignments `target` inherits."""
-        key = normalize_id(target)
-        cached = self._ancestor_cache.get(key)
+        cached = self._ancestor_cache.get(target)
         if cached is None:
-            cached = _ancestors(self.estate, key)
-            self._ancestor_cache[key] = cached
+            cached = _ancestors(self.estate, normalize_id(target))
+            self._ancestor_cache[target] = cached
         return cached
 
     def covers(self, scope: str, target: str) -> bool:
@@ -218,6 +219,54 @@ class RbacEvaluator:
     ) -> Decision:
         """Decide whether `principal_id` may perform `action` on `target`."""
         scopes = self.ancestors(target)
+        key = (
+            principal_id,
+            action.lower(),
+            data,
+            allow_self_grant,
+            self.target_key(principal_id, target),
+        )
+        cached = self._decision_cache.get(key)
+        if cached is None:
+            cached = self._decide(
+                principal_id, action, target, scopes, data, allow_self_grant
+            )
+            self._decision_cache[key] = cached
+        return cached
+
+    def target_key(self, principal_id: str, target: str) -> tuple[Any, ...]:
+        """Return what a decision for `principal_id` on `target` depends on.
+
+        Only the principal's assignment scopes and the deny scopes that cover
+        the target matter (and whether a deny sits on the target itself), so
+        targets with the same key get the same decisions.
+        """
+        relevant = self._relevant_scopes(principal_id)
+        normalized = normalize_id(target)
+        return (
+            self.ancestors(target) & relevant,
+            normalized if normalized in relevant else "",
+        )
+
+    def _relevant_scopes(self, principal_id: str) -> frozenset[str]:
+        cached = self._relevant_cache.get(principal_id)
+        if cached is None:
+            cached = frozenset(
+                {a.scope for a, _ in self.assignments_of(principal_id)}
+                | {d.scope for d in self.estate.deny_assignments.values()}
+            )
+            self._relevant_cache[principal_id] = cached
+        return cached
+
+    def _decide(
+        self,
+        principal_id: str,
+        action: str,
+        target: str,
+        scopes: frozenset[str],
+        data: bool,
+        allow_self_grant: bool,
+    ) -> Decision:
         grants = self._grants(principal_id, action, scopes, data=data)
         if not grants and allow_self_grant:
             grants = self._self_grants(principal_id, target)
