@@ -14,7 +14,7 @@ import logging
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -231,6 +231,8 @@ def diff_findings(
 ) -> ScanDiff:
     """Return new, resolved and changed findings from `before` to `after`.
 
+    Resolved findings come back with status `resolved`.
+
     A finding whose rule and subject stay but whose path changes gets a new
     fingerprint; it is reported as changed (with `path` in its changes), not
     as one new and one resolved finding.
@@ -260,7 +262,7 @@ def diff_findings(
             result.new.append(finding)
     for fingerprint, finding in sorted(old.items()):
         if fingerprint not in new and fingerprint not in matched_old:
-            result.resolved.append(finding)
+            result.resolved.append(replace(finding, status="resolved"))
     return result
 
 

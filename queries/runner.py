@@ -155,14 +155,14 @@ def _path_from_row(rule: Rule, row: Mapping[str, Any]) -> FindingPath:
             f"rule {rule.id} returned a path column of type {type(value).__name__}; "
             "expected a path (RETURN p AS path)"
         )
-    node_ids = row.get("path_node_ids")
-    edge_types = row.get("path_edge_types")
-    if node_ids is None and edge_types is None:
+    listed_nodes = row.get("path_node_ids")
+    listed_types = row.get("path_edge_types")
+    if listed_nodes is None and listed_types is None:
         return FindingPath()
     try:
         return FindingPath(
-            node_ids=tuple(str(n) for n in node_ids or ()),
-            edge_types=tuple(str(e) for e in edge_types or ()),
+            node_ids=tuple(str(n) for n in listed_nodes or ()),
+            edge_types=tuple(str(e) for e in listed_types or ()),
         )
     except ValueError as error:
         raise RuleRowError(f"rule {rule.id}: {error}") from error

@@ -119,3 +119,30 @@ def test_entry_without_target_rejected(tmp_path: Path) -> None:
     )
     with pytest.raises(AcceptanceError, match="set fingerprint, or rule"):
         load_acceptances(path)
+
+
+def test_recorded_file_applies_each_entry() -> None:
+    path = (
+        Path(__file__).resolve().parents[1] / "data" / "findings" / "acceptances.yaml"
+    )
+    entries = load_acceptances(path)
+    findings = [
+        _finding("arn:aws:s3:::static-site-www"),
+        Finding(
+            rule_id="admin-port-open-to-internet",
+            severity="high",
+            title="Remote administration port open to the internet",
+            resource_id="arn:aws:ec2:us-east-1:111111111111:instance/i-bastion",
+            fingerprint="fp-bastion",
+        ),
+        Finding(
+            rule_id="public-object-storage",
+            severity="high",
+            title="Object storage is public",
+            resource_id="arn:aws:s3:::vpc-only",
+            fingerprint="5f0c1d2e3a4b5c6d7e8f9a0b",
+        ),
+    ]
+    report = apply_acceptances(findings, entries, today=TODAY)
+    assert [f.status for f in report] == ["accepted", "open", "suppressed"]
+    assert "expired on 2026-03-31" in report[1].status_reason

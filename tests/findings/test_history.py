@@ -97,6 +97,7 @@ def test_diff_new_resolved_changed(tmp_path: Path) -> None:
     diff = history.diff("s1", "s2")
     assert [f.resource_id for f in diff.new] == ["fresh"]
     assert [f.resource_id for f in diff.resolved] == ["gone"]
+    assert [f.status for f in diff.resolved] == ["resolved"]
     changes = {c.after.resource_id: c.changes for c in diff.changed}
     assert changes == {"kept": ("severity",), "vm": ("path",)}
 
