@@ -1,8 +1,11 @@
 """An OS file lock beside the store, so two scans on one store never interleave.
 
-The lock is `fcntl.flock` on `<store>.lock` (or, for a Neo4j store, a file
-named after the URI in the user data folder). The kernel releases it when
-the holder exits, crashed or not, so a stale lock file never blocks a run.
+The lock is `fcntl.flock` on `<store>.job.lock` (or, for a Neo4j store, a
+file named after the URI in the user data folder). It spans the whole job:
+load, rules, history and alerts. The embedded store's own `<store>.lock`
+guards only a load, so it cannot keep two jobs' history and alerts apart.
+The kernel releases the lock when the holder exits, crashed or not, so a
+stale lock file never blocks a run.
 The holder writes its pid, start time and scan label into the file so a
 waiting run can name it.
 """
@@ -41,9 +44,9 @@ def lock_path_for(store_spec: str | None) -> Path:
 
     if store_spec and "://" in store_spec:
         digest = hashlib.sha256(store_spec.encode("utf-8")).hexdigest()[:16]
-        return default_data_dir() / f"neo4j-{digest}.lock"
+        return default_data_dir() / f"neo4j-{digest}.job.lock"
     path = Path(store_spec).expanduser() if store_spec else default_store_path()
-    return path.with_name(path.name + ".lock")
+    return path.with_name(path.name + ".job.lock")
 
 
 @dataclass

@@ -8,14 +8,15 @@ complete one" is enforced in one place.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from toxicpath.graph.records import GraphRecords
 from toxicpath.graph.store import ScanInfo
 from toxicpath.ingest.snapshot import CoverageEntry, Snapshot, write_snapshot
-from toxicpath.ingest.transform import transform
+from toxicpath.ingest.transform import TransformContext, transform
 
 logger = logging.getLogger(__name__)
 
@@ -60,11 +61,14 @@ def scan_snapshot(
     store_spec: str | None,
     keep_snapshot: bool = True,
     progress: ProgressCallback | None = None,
+    sensitivity_overrides: Mapping[str, str] | None = None,
 ) -> ScanOutcome:
     """Derive the graph from `snapshot` and make it the store's current scan.
 
     Raises PartialScanError, before touching the store, when the snapshot is
     incomplete; the store's current scan then stays as it was.
+    `sensitivity_overrides` maps resource id or name globs to sensitivity
+    levels (the `[sensitivity]` table of the configuration file).
     """
     from toxicpath.graph.open import open_store
 
@@ -75,7 +79,12 @@ def scan_snapshot(
             "Re-run the collection, or import the snapshot once it is complete."
         )
     report("Deriving attack edges")
-    records = transform(snapshot)
+    context = TransformContext(
+        scan_id=snapshot.id,
+        scanned_at=datetime.fromisoformat(snapshot.created_at),
+        sensitivity_overrides=dict(sensitivity_overrides or {}),
+    )
+    records = transform(snapshot, context)
     scan = ScanInfo(
         id=snapshot.id,
         created_at=snapshot.created_at,
@@ -116,6 +125,7 @@ def scan_inputs(
     store_spec: str | None,
     kind: str = "import",
     progress: ProgressCallback | None = None,
+    sensitivity_overrides: Mapping[str, str] | None = None,
 ) -> ScanOutcome:
     """Import `inputs` (files or folders, formats auto-detected) and scan them."""
     from toxicpath.ingest.importers import load_inputs
@@ -124,4 +134,9 @@ def scan_inputs(
     report("Reading input")
     snapshot = load_inputs(list(inputs))
     snapshot.kind = kind
-    return scan_snapshot(snapshot, store_spec=store_spec, progress=progress)
+    return scan_snapshot(
+        snapshot,
+        store_spec=store_spec,
+        progress=progress,
+        sensitivity_overrides=sensitivity_overrides,
+    )

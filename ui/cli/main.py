@@ -11,9 +11,12 @@ import typer
 from toxicpath.ui.cli import (
     collect_azure_cmd,
     collect_cmd,
+    config_cmd,
     findings_cmd,
     graph_cmd,
+    report_cmd,
     scan_cmd,
+    schedule_cmd,
 )
 
 app = typer.Typer(
@@ -32,6 +35,9 @@ app.command()(findings_cmd.diff)
 app.command()(findings_cmd.accept)
 app.command()(findings_cmd.compliance)
 app.command()(findings_cmd.rules)
+app.command()(report_cmd.report)
+app.command()(schedule_cmd.schedule)
+app.add_typer(config_cmd.app, name="config")
 
 collect_cmd.app.command("azure")(collect_azure_cmd.azure)
 app.add_typer(collect_cmd.app, name="collect")

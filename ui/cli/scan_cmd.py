@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from toxicpath.pipeline import ScanOutcome
 from toxicpath.ui.cli.common import (
     ExitCode,
     OutputOption,
@@ -14,9 +19,45 @@ from toxicpath.ui.cli.common import (
     fail,
     handle_errors,
 )
+from toxicpath.ui.cli.findings_cmd import AcceptancesOption, PoliciesOption
 from toxicpath.ui.cli.output import OutputFormat, emit_json, stderr_console
 
-from toxicpath.pipeline import ScanOutcome
+if TYPE_CHECKING:
+    from toxicpath.config import ToxicpathConfig
+    from toxicpath.job import JobResult
+
+
+class LogFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        help=(
+            "TOML configuration file (default: $TOXICPATH_CONFIG, else config.toml "
+            "in the user config folder)."
+        ),
+    ),
+]
+
+
+@dataclass(frozen=True)
+class JobArguments:
+    """The scheduled-job options of `scan`, passed on as one value."""
+
+    config: Path | None = None
+    fail_on: str | None = None
+    baseline: str | None = None
+    reports: list[str] = field(default_factory=list)
+    policies: Path | None = None
+    acceptances: Path | None = None
+    wait: float = 0.0
+    alerts: bool = True
+    quiet: bool | None = None
+    log_format: LogFormat = LogFormat.text
 
 
 def _progress() -> Progress:
@@ -106,14 +147,93 @@ def scan(
     store: StoreOption = None,
     output: OutputOption = OutputFormat.table,
     top: Annotated[int, typer.Option(help="Number of ranked paths to print.")] = 10,
+    config: ConfigOption = None,
+    fail_on: Annotated[
+        str | None,
+        typer.Option(
+            help=(
+                "Exit with status 1 when an open finding meets this threshold: "
+                "critical or high (any open finding at or above it), new-critical "
+                "or new-high (only findings absent from the baseline)."
+            ),
+        ),
+    ] = None,
+    baseline: Annotated[
+        str | None,
+        typer.Option(
+            help=(
+                "Scan id in the history or a JSON report file to compare with "
+                "(default: the previous scan in the history)."
+            ),
+        ),
+    ] = None,
+    reports: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--report",
+            help=(
+                "Write a report as FORMAT:FILE; formats json, sarif, csv, ocsf, cef, "
+                "html. Repeatable."
+            ),
+        ),
+    ] = None,
+    policies: PoliciesOption = None,
+    acceptances: AcceptancesOption = None,
+    wait: Annotated[
+        float,
+        typer.Option(
+            min=0,
+            help="Seconds to wait for another scan of the same store to finish.",
+        ),
+    ] = 0.0,
+    alerts: Annotated[
+        bool,
+        typer.Option(help="Send alerts to the configured channels."),
+    ] = True,
+    quiet: Annotated[
+        bool | None,
+        typer.Option(
+            "--quiet/--verbose",
+            help=(
+                "Quiet: no progress, no result table, errors only in the log. "
+                "Verbose: progress and INFO logs. Default: progress only on a "
+                "terminal."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    log_format: Annotated[
+        LogFormat,
+        typer.Option(help="Log lines on stderr as text or JSON lines."),
+    ] = LogFormat.text,
 ) -> None:
-    """Scan an estate: read input, derive attack edges, load the store, rank paths."""
-    _scan(inputs, store, output, top)
+    """Scan an estate: read input, derive attack edges, load the store, rank paths.
+
+    As a scheduled job it also runs the rules, records the findings in the
+    history, writes reports, sends alerts and exits 1 when --fail-on is met.
+    """
+    job = JobArguments(
+        config=config,
+        fail_on=fail_on,
+        baseline=baseline,
+        reports=reports or [],
+        policies=policies,
+        acceptances=acceptances,
+        wait=wait,
+        alerts=alerts,
+        quiet=quiet,
+        log_format=log_format,
+    )
+    _scan(inputs, store, output, top, job)
 
 
 @handle_errors
 def _scan(
-    inputs: list[Path] | None, store: str | None, output: OutputFormat, top: int
+    inputs: list[Path] | None,
+    store: str | None,
+    output: OutputFormat,
+    top: int,
+    job: JobArguments | None = None,
 ) -> None:
     if not inputs:
         raise fail(
@@ -121,8 +241,11 @@ def _scan(
             "followed by `toxicpath scan --input SNAPSHOT`",
             ExitCode.INPUT,
         )
-    outcome = _run_with_progress(inputs, store, "import")
-    _print_outcome(outcome, output, top=top, store=store)
+    if job is None:
+        outcome = _run_with_progress(inputs, store, "import")
+        _print_outcome(outcome, output, top=top, store=store)
+        return
+    run_job_command(inputs, store=store, output=output, top=top, job=job)
 
 
 def demo(
@@ -140,3 +263,116 @@ def _demo(store: str | None, output: OutputFormat, top: int) -> None:
 
     outcome = _run_with_progress([demo_estate_path()], store, "demo")
     _print_outcome(outcome, output, top=top, store=store)
+
+
+def load_config_or_fail(path: Path | None) -> ToxicpathConfig:
+    """Load the configuration; exit with INPUT and the error list when invalid."""
+    import os
+
+    from toxicpath.config import ConfigError, load_config
+
+    try:
+        config = load_config(path)
+    except ConfigError as error:
+        raise fail(str(error), ExitCode.INPUT) from None
+    for key, value in config.store.neo4j_environment().items():
+        os.environ.setdefault(key, value)
+    return config
+
+
+def run_job_command(
+    inputs: list[Path],
+    *,
+    store: str | None,
+    output: OutputFormat,
+    top: int,
+    job: JobArguments,
+) -> None:
+    """Run the scan job for the CLI: options to JobOptions, result to exit status."""
+    from toxicpath.findings.acceptance import AcceptanceError
+    from toxicpath.job import FAIL_ON_CHOICES, BaselineError, JobOptions, run_scan_job
+    from toxicpath.joblog import configure_job_logging
+    from toxicpath.lock import LockBusyError
+    from toxicpath.report.registry import ReportSpecError, parse_report_spec
+
+    quiet = job.quiet is True
+    verbose = job.quiet is False
+    level = (
+        "ERROR"
+        if quiet
+        else "INFO"
+        if verbose or job.log_format == "json"
+        else "WARNING"
+    )
+    configure_job_logging(level=level, log_format=job.log_format.value)
+    if job.fail_on is not None and job.fail_on not in FAIL_ON_CHOICES:
+        raise fail(
+            f"--fail-on {job.fail_on!r} is not a threshold; use one of "
+            f"{', '.join(FAIL_ON_CHOICES)}",
+            ExitCode.INPUT,
+        )
+    config = load_config_or_fail(job.config)
+    try:
+        reports = [parse_report_spec(spec) for spec in job.reports]
+    except ReportSpecError as error:
+        raise fail(str(error), ExitCode.INPUT) from None
+    options = JobOptions(
+        inputs=inputs,
+        store_spec=store or config.store.spec,
+        config=config,
+        fail_on=job.fail_on,
+        baseline=job.baseline,
+        reports=reports,
+        wait_seconds=job.wait,
+        policies=job.policies,
+        acceptance_file=job.acceptances,
+        send_alerts=job.alerts,
+    )
+    show_progress = not quiet and (verbose or sys.stdout.isatty())
+    try:
+        if show_progress:
+            with _progress() as progress:
+                task = progress.add_task("Starting", total=None)
+
+                def report(message: str) -> None:
+                    progress.update(task, description=message)
+
+                result = run_scan_job(options, progress=report)
+        else:
+            result = run_scan_job(options)
+    except LockBusyError as error:
+        raise fail(str(error), ExitCode.STORE) from None
+    except (BaselineError, AcceptanceError) as error:
+        raise fail(str(error), ExitCode.INPUT) from None
+    if not quiet:
+        _print_outcome(result.outcome, output, top=top, store=options.store_spec)
+        _print_job_summary(result)
+    if result.threshold_met:
+        raise typer.Exit(int(ExitCode.FINDINGS))
+
+
+def _print_job_summary(result: JobResult) -> None:
+    evaluation = result.evaluation
+    counts = result.report.open_counts()
+    by_severity = ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "none"
+    baseline = result.baseline_id or "none (first scan)"
+    stderr_console.print(
+        f"Findings: {len(evaluation.findings)} in total, {len(evaluation.open)} open "
+        f"({by_severity}); {len(result.report.new_fingerprints)} new since baseline "
+        f"{baseline}.",
+        highlight=False,
+    )
+    for path in result.written_reports:
+        stderr_console.print(f"Report written: {path}", highlight=False)
+    if result.alerts is not None:
+        stderr_console.print(
+            f"Alerts: {result.alerts.queued} queued, {result.alerts.sent} sent, "
+            f"{result.alerts.undelivered} waiting for the next run.",
+            highlight=False,
+        )
+    if result.threshold_met:
+        stderr_console.print(
+            f"[bold red]--fail-on met[/bold red] by {len(result.threshold_findings)} "
+            "finding(s).",
+            highlight=False,
+        )
