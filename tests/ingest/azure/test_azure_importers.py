@@ -106,15 +106,25 @@ def test_role_catalog_file_imports(shared_data: Path) -> None:
     assert len(snapshot.responses[0].body["value"]) == 928
 
 
-def test_truncated_export_one_line_error() -> None:
-    path = DATA / "bad" / "role-assignment-list-truncated.json"
+def test_export_cut_after_item_is_truncated() -> None:
+    path = DATA / "bad" / "role-assignment-list-cut-after-item.json"
     with pytest.raises(InputError) as caught:
         load_inputs([path])
     message = str(caught.value)
     assert "\n" not in message
-    assert str(path) in message
-    assert "truncated" in message
+    assert message.startswith(f"{path}: ")
+    assert "the file is truncated" in message
     assert "Azure az CLI or ARM REST JSON" in message
+
+
+def test_export_cut_mid_string_is_invalid() -> None:
+    path = DATA / "bad" / "role-assignment-list-cut-mid-string.json"
+    with pytest.raises(InputError) as caught:
+        load_inputs([path])
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(f"{path}: ")
+    assert "not valid JSON" in message
 
 
 def test_malformed_item_names_index(tmp_path: Path) -> None:
@@ -134,11 +144,12 @@ def test_truncated_file_in_folder_fails(tmp_path: Path) -> None:
     folder = tmp_path / "export"
     folder.mkdir()
     shutil.copy(DATA / "cli" / "account-list.json", folder)
-    shutil.copy(DATA / "bad" / "role-assignment-list-truncated.json", folder)
+    shutil.copy(DATA / "bad" / "role-assignment-list-cut-after-item.json", folder)
     with pytest.raises(InputError) as caught:
         load_inputs([folder])
-    assert "role-assignment-list-truncated.json" in str(caught.value)
-    assert "truncated" in str(caught.value)
+    message = str(caught.value)
+    assert "role-assignment-list-cut-after-item.json: " in message
+    assert "the file is truncated" in message
 
 
 def test_azurehound_group_member_inherits_owner() -> None:
