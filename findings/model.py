@@ -90,9 +90,9 @@ def fingerprint(*, rule_id: str, resource_id: str, path: FindingPath) -> str:
     """Return the stable id of a finding.
 
     The id depends on the rule, the subject and the path's node ids and edge
-    types, so a rescan of the same estate yields the same id, and a finding
-    whose path changes (a new hop, a different role) gets a new one. Evidence
-    text and scan ids do not enter it.
+    types. A rescan of the same estate yields the same id, and a finding whose
+    path changes (a new hop, a different role) gets a new one. Evidence text
+    and scan ids do not enter it.
     """
     key = json.dumps(
         [rule_id, resource_id, list(path.node_ids), list(path.edge_types)],

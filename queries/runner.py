@@ -40,7 +40,7 @@ class RuleRowError(ValueError):
 
 @dataclass(frozen=True)
 class RuleFailure:
-    """A rule that could not be evaluated, so reports can say so."""
+    """A rule that could not be evaluated, which reports list as not evaluated."""
 
     rule_id: str
     error: str

@@ -27,7 +27,7 @@ class Reach:
 
 @dataclass
 class BlastRadius:
-    """What a compromised node reaches, grouped by kind and by account."""
+    """The nodes a compromised node reaches, grouped by kind and by account."""
 
     source_id: str
     reached: list[Reach] = field(default_factory=list)

@@ -5,12 +5,14 @@ from any entry point; the total is their sum. Removing an edge changes a
 target's risk only if the edge is on that target's best path, so each
 candidate is evaluated by re-running Dijkstra for those targets alone.
 
-Candidates are single fixable edges on current best paths, plus for each of
-the riskiest targets the minimum edge cut (unit capacity on fixable edges)
-between the entries and that target, which is the only way forward when
-two disjoint routes protect each other. The greedy step takes the candidate
-that removes the most risk per edge; it is not guaranteed optimal, because
-choosing the best set of cuts is NP-hard in general.
+Candidates are single fixable edges on current best paths. For each of the
+riskiest targets, the minimum edge cut (unit capacity on fixable edges)
+between the entries and that target is a candidate too, because no single
+edge helps when two disjoint routes protect each other.
+
+The greedy step takes the candidate that removes the most risk per edge. It
+is not guaranteed optimal, because choosing the best set of cuts is NP-hard
+in general.
 """
 
 from __future__ import annotations

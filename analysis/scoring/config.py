@@ -34,8 +34,8 @@ DEFAULT_EDGE_WEIGHTS: dict[str, float] = {
 
 # Escalation techniques whose weight differs from CAN_ESCALATE's default,
 # matched by exact technique id. These are the edges from an identity that
-# already holds admin rights to its account's admin, and from an account's
-# admin to the identities it controls: no exploit is involved.
+# already has admin rights to its account's admin, and from an account's
+# admin to the identities it controls, so no exploit is involved.
 DEFAULT_TECHNIQUE_WEIGHTS: dict[str, float] = {
     "aws-admin-policy": 1.0,
     "azure-owner": 1.0,

@@ -1,9 +1,9 @@
 """Give each finding a risk score from 0 to 100.
 
-A path finding scores 100 x entry exposure x path likelihood x impact,
-where impact is the larger of the target's impact in the attack graph and
-the rule's severity weight (a public-write path to a low-sensitivity bucket
-is still serious). A posture finding, or a path the attack graph cannot
+A path finding scores 100 x entry exposure x path likelihood x impact. The
+impact is the larger of the target's impact in the attack graph and the
+rule's severity weight, because a public-write path to a low-sensitivity
+bucket is still serious. A posture finding, or a path the attack graph cannot
 follow, scores 100 x the severity weight.
 """
 

@@ -71,8 +71,8 @@ class AttackGraph:
         """Return entry node ids with their exposure.
 
         Entries are the Internet node and the anonymous or outside identities
-        that the Internet node does not already reach; with `any_identity`,
-        also every other identity except account admins.
+        that the Internet node does not already reach. With `any_identity`,
+        every other identity except account admins is an entry too.
         """
         exposure = self.config.entry_exposure
         entries: dict[str, float] = {}
@@ -138,8 +138,8 @@ def build_attack_graph(
             )
             continue
         target_label = str(graph.nodes[edge.target].get("label"))
-        # Nobody can stop the internet from acting as anonymous or as an
-        # outside account, so only what those identities can do is fixable.
+        # The internet can always act as anonymous or as an outside account,
+        # so only what those identities can do is fixable.
         fixable = not (edge.type == "EXPOSED_TO" and target_label == "Identity")
         _add_edge(graph, edge, edge_weight(edge, target_label, config), fixable=fixable)
     _add_admin_control(graph, config)

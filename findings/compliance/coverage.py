@@ -1,4 +1,4 @@
-"""Which provider-neutral capabilities a scan's coverage lets rules evaluate.
+"""Capability coverage: the provider-neutral services a scan let rules evaluate.
 
 Coverage entries name provider services. Each capability (identity,
 compute, network, storage, database, secrets) has core services per cloud:

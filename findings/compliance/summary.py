@@ -60,8 +60,8 @@ def summarize(
 ) -> ComplianceSummary:
     """Summarize findings per control of `framework`.
 
-    `coverage` is the scan's coverage; None means the caller vouches that
-    every service was read (the summary then says so in each reason).
+    `coverage` is the scan's coverage. None means the caller vouches that
+    every service was read, and each passing control's reason records that.
     `failed_rule_ids` are rules that could not run in this scan.
     """
     catalog = get_framework(framework)

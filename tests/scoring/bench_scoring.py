@@ -26,14 +26,17 @@ def build_estate(seed: int = 1) -> GraphRecords:
     rng = random.Random(seed)
     records = GraphRecords()
     records.add_node("Internet", "internet", type="internet")
+
     for account in range(ACCOUNTS):
         records.add_node(
             "Identity", f"adm{account}", type="account_admin", account_id=str(account)
         )
+
     for index in range(ROLES):
         records.add_node(
             "Identity", f"i{index}", type="role", account_id=str(index % ACCOUNTS)
         )
+
     for index in range(RESOURCES):
         is_database = index % 10 == 0
         records.add_node(
@@ -43,10 +46,12 @@ def build_estate(seed: int = 1) -> GraphRecords:
             account_id=str(index % ACCOUNTS),
             sensitivity="high" if is_database else None,
         )
+
     for index in range(300):
         vm = f"r{index * 5 + 1}"
         records.add_edge("EXPOSED_TO", "internet", vm, conditional=False)
         records.add_edge("RUNS_AS", vm, f"i{rng.randrange(ROLES)}")
+
     for _ in range(15000):
         records.add_edge(
             "CAN_ASSUME",
@@ -54,6 +59,7 @@ def build_estate(seed: int = 1) -> GraphRecords:
             f"i{rng.randrange(ROLES)}",
             conditional=rng.random() < 0.2,
         )
+
     for _ in range(8000):
         records.add_edge(
             "CAN_ACCESS",
@@ -62,11 +68,13 @@ def build_estate(seed: int = 1) -> GraphRecords:
             level="read",
             conditional=False,
         )
+
     for _ in range(200):
         role = rng.randrange(ROLES)
         records.add_edge(
             "CAN_ESCALATE", f"i{role}", f"adm{role % ACCOUNTS}", technique="x"
         )
+
     return records
 
 

@@ -192,7 +192,7 @@ def _diff(
     if scan_a is None or scan_b is None:
         if len(scans) < 2:
             raise fail(
-                f"the history at {history.path} holds {len(scans)} scans; run "
+                f"the history at {history.path} contains {len(scans)} scans; run "
                 "`toxicpath findings` after at least two scans, or name two scan ids",
                 ExitCode.INPUT,
             )
