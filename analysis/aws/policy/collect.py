@@ -45,6 +45,21 @@ class PrincipalPolicySet:
     boundary: CompiledPolicy | None = None
     scp_levels: list[list[CompiledPolicy]] = field(default_factory=list)
 
+    @property
+    def depends_on_principal(self) -> bool:
+        """Return whether decisions may differ between principals with this set.
+
+        A resource policy passed to `evaluate` can make them differ too, so
+        check `CompiledPolicy.depends_on_principal` on it as well.
+        """
+        policies = [
+            *self.identity_policies,
+            *(p for row in self.scp_levels for p in row),
+        ]
+        if self.boundary is not None:
+            policies.append(self.boundary)
+        return any(policy.depends_on_principal for policy in policies)
+
 
 @dataclass
 class StatementHits:

@@ -12,6 +12,7 @@ from toxicpath.analysis.aws.policy import (
     DIRECT,
     SESSION,
     CompiledPolicy,
+    PrincipalPolicySet,
     RequestContext,
     parse_principal,
     principal_matches,
@@ -328,3 +329,27 @@ def test_context_keys_lists_reads() -> None:
         "aws:sourcevpc",
         "aws:principaltag/vpc",
     }
+
+
+def test_policy_set_scp_dependence() -> None:
+    plain = CompiledPolicy.compile(
+        {"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}},
+        policy_id="plain",
+    )
+    exempting = CompiledPolicy.compile(
+        {
+            "Statement": {
+                "Effect": "Deny",
+                "Action": "iam:*",
+                "Resource": "*",
+                "Condition": {
+                    "StringNotEquals": {"aws:PrincipalArn": "arn:aws:iam::1:role/x"}
+                },
+            }
+        },
+        policy_id="scp",
+    )
+    without_scp = PrincipalPolicySet(identity_policies=[plain])
+    with_scp = PrincipalPolicySet(identity_policies=[plain], scp_levels=[[exempting]])
+    assert not without_scp.depends_on_principal
+    assert with_scp.depends_on_principal
