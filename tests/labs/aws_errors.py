@@ -3,8 +3,8 @@
 moto does not enforce IAM and never throttles. An ErrorInjector registered as
 a botocore `before-send` handler returns, for chosen requests, an error
 response in the service protocol's wire format (JSON, EC2 query, query) with
-real AWS error codes and messages, so botocore's real parsing, retry and
-error handling run; every other request goes on to the moto server.
+real AWS error codes and messages. botocore's real parsing, retry and error
+handling run on it, and every other request goes on to the moto server.
 """
 
 from __future__ import annotations

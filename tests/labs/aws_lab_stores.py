@@ -1,10 +1,10 @@
 """Data stores, queues and containers of the AWS lab's management account.
 
-Each resource is exposed one way: a public RDS instance and a public RDS
-snapshot, a publicly shared EBS snapshot, an SQS queue and an SNS topic whose
-policies allow any principal, an ECR repository shared with the member
-account, an ECS task definition running as a role that reads S3, an EKS
-cluster with a public endpoint, and a DynamoDB table. Secret values again
+Each resource is exposed one way. The RDS instance, its snapshot and an EBS
+snapshot are public. An SQS queue and an SNS topic have policies that allow
+any principal, and an ECR repository is shared with the member account. An
+ECS task definition runs as a role that reads S3, an EKS cluster has a public
+endpoint, and a DynamoDB table completes the set. Secret values again
 contain LAB_SECRET_MARKER.
 """
 

@@ -2,7 +2,7 @@
 
 Every session built here has the read-only guard installed before any client
 exists. botocore sessions are not thread-safe, so each unit of work gets its
-own session; the credentials object is shared, and botocore's refreshable
+own session. The credentials object is shared, because botocore's refreshable
 credentials refresh under their own lock.
 """
 

@@ -70,10 +70,10 @@ UNSUPPORTED_CODES = frozenset(
     }
 )
 
-# Errors outside the API's own error codes. The endpoint does not exist in
-# this partition or region (EndpointConnectionError; a refused connection
-# raises it too, while a connect timeout is another class and raises), or the
-# server returned a page that is no AWS response. moto returns an
+# Errors outside the API's own error codes. EndpointConnectionError means the
+# endpoint does not exist in this partition or region; a refused connection
+# raises it too, but a connect timeout is another class and raises. The
+# others mean the server returned a page that is no AWS response. moto returns an
 # HTML 500 page for an unimplemented operation, which botocore reports as a
 # ResponseParserError or as a ClientError whose code is the bare status "500",
 # and an operation it has no route for with an HTML 404 page.

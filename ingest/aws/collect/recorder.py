@@ -95,9 +95,9 @@ class ServiceRecorder:
     ) -> dict[str, Any] | None:
         """Call `operation` (boto3 method name) once and record its response.
 
-        Returns None when the call failed with a listed error, or failed with
-        a code in `absent`, which means the resource has no such setting (a
-        bucket without a policy); that is recorded as nothing, not a failure.
+        Returns None when the call failed with a listed error or with a code
+        in `absent`. A code in `absent` means the resource has no such setting
+        (a bucket without a policy), so nothing is recorded and nothing fails.
         """
         client = self.client(service)
         return self._run(

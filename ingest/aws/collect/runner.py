@@ -154,6 +154,13 @@ def _plan(options: AwsCollectOptions) -> _Plan:
         regions = _discover_regions(options, target, plan)
         plan.regions[target.account_id] = regions
         plan.units.extend(_units_for(options, target, regions))
+        logger.info(
+            "account %s (%s): reading %d region(s): %s",
+            target.account_id,
+            target.via,
+            len(regions),
+            ", ".join(regions),
+        )
     return plan
 
 
@@ -389,7 +396,7 @@ def _run_units(
 def _merge_coverage(entries: Sequence[CoverageEntry]) -> list[CoverageEntry]:
     """Fold entries of the same account, region and service into one.
 
-    Region discovery and the EC2 unit both read EC2 in the home region; the
+    Region discovery and the EC2 unit both read EC2 in the home region. The
     merged entry keeps the first failure's status, every reason and the sums.
     """
     merged: dict[tuple[str, str, str], CoverageEntry] = {}
