@@ -272,3 +272,20 @@ def test_fast_path_matches_evaluate(scenario: dict[str, Any]) -> None:
             principal_policies=policies,
         )
         assert batch[action] == single
+
+
+@settings(max_examples=200, deadline=None)
+@given(scenario=scenarios(), seed=st.randoms(use_true_random=False))
+def test_order_does_not_matter(scenario: dict[str, Any], seed: Any) -> None:
+    shuffled = copy.deepcopy(scenario)
+    seed.shuffle(shuffled["identity"])
+    for document in shuffled["identity"]:
+        seed.shuffle(document["Statement"])
+    for row in shuffled["scps"]:
+        seed.shuffle(row)
+    if shuffled["resource_policy"]:
+        seed.shuffle(shuffled["resource_policy"]["Statement"])
+    before = _evaluate(scenario)
+    after = _evaluate(shuffled)
+    assert after.decision is before.decision
+    assert after.conditional is before.conditional
