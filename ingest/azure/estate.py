@@ -256,7 +256,9 @@ def parse_role_definition(item: dict[str, Any]) -> RoleDefinition:
     return RoleDefinition(
         guid=guid,
         role_name=str(flat.get("roleName") or guid),
-        role_type=str(flat.get("roleType") or flat.get("type_") or ""),
+        # ARM keeps BuiltInRole/CustomRole in `properties.type`, which the
+        # envelope's `type` hides after flattening; the CLI calls it roleType.
+        role_type=str(flat.get("roleType") or _properties(item).get("type") or ""),
         permissions=parse_permissions(flat.get("permissions")),
         assignable_scopes=[
             normalize_id(s) for s in _strings(flat.get("assignableScopes"))
@@ -452,6 +454,10 @@ def _tags(value: Any) -> dict[str, str]:
     if not isinstance(value, dict):
         return {}
     return {str(k): str(v) for k, v in value.items()}
+
+
+def _properties(item: dict[str, Any]) -> dict[str, Any]:
+    return _mapping(item.get("properties"))
 
 
 def _mapping(value: Any) -> dict[str, Any]:

@@ -12,7 +12,10 @@ from toxicpath.ingest.azure.estate import (
     RoleAssignment,
     RoleDefinition,
     Subscription,
+    parse_estate,
 )
+from toxicpath.ingest.snapshot import RawResponse, Snapshot
+from toxicpath.ingest.transform import transform
 
 SUB = "/subscriptions/11111111-0000-0000-0000-000000000000"
 RG = f"{SUB}/resourcegroups/rg1"
@@ -166,3 +169,67 @@ def test_builtin_catalog_has_owner() -> None:
     assert len(roles) == 928
     assert roles[OWNER_ROLE].role_name == "Owner"
     assert roles[OWNER_ROLE].permissions[0].actions == ("*",)
+
+
+def subscription_snapshot(role_actions: list[str], role_type: str) -> Snapshot:
+    subscription = "/subscriptions/11111111-0000-0000-0000-000000000000"
+    role = {
+        "id": f"{subscription}/providers/Microsoft.Authorization/roleDefinitions/"
+        "e0e0e0e0-0000-0000-0000-000000000001",
+        "name": "e0e0e0e0-0000-0000-0000-000000000001",
+        "type": "Microsoft.Authorization/roleDefinitions",
+        "properties": {
+            "roleName": "Role editor",
+            "type": role_type,
+            "assignableScopes": [subscription],
+            "permissions": [{"actions": role_actions}],
+        },
+    }
+    assignment = {
+        "id": f"{subscription}/providers/Microsoft.Authorization/roleAssignments/ra1",
+        "type": "Microsoft.Authorization/roleAssignments",
+        "properties": {
+            "scope": subscription,
+            "roleDefinitionId": "e0e0e0e0-0000-0000-0000-000000000001",
+            "principalId": "p1",
+            "principalType": "User",
+        },
+    }
+    snapshot = Snapshot(kind="import")
+    snapshot.add_response(
+        RawResponse(
+            cloud="azure",
+            account="",
+            region="",
+            service="arm",
+            operation="t",
+            body={"value": [role, assignment]},
+        )
+    )
+    return snapshot
+
+
+def test_arm_role_definition_type_parsed() -> None:
+    estate = parse_estate(subscription_snapshot(["*/read"], "CustomRole"))
+    assert estate.role_definitions["e0e0e0e0-0000-0000-0000-000000000001"].is_custom
+
+
+def escalation_techniques(snapshot: Snapshot) -> set[str]:
+    admin = "azure:account_admin:11111111-0000-0000-0000-000000000000"
+    graph = transform(snapshot)
+    return {
+        str(e.props["technique"])
+        for e in graph.edges_of_type("CAN_ESCALATE")
+        if e.source == "azure:principal:p1" and e.target == admin
+    }
+
+
+def test_custom_role_rewrite_reaches_admin() -> None:
+    actions = ["*/read", "Microsoft.Authorization/roleDefinitions/write"]
+    techniques = escalation_techniques(subscription_snapshot(actions, "CustomRole"))
+    assert techniques == {"azure-role-definition-update"}
+
+
+def test_builtin_role_rewrite_is_near_miss() -> None:
+    actions = ["*/read", "Microsoft.Authorization/roleDefinitions/write"]
+    assert escalation_techniques(subscription_snapshot(actions, "BuiltInRole")) == set()
