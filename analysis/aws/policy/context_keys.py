@@ -117,6 +117,8 @@ def resolve_key(
     if lowered.startswith("aws:principaltag/"):
         if is_service or is_anonymous:
             return _ABSENT
+        # NOTE: session tags passed when assuming a role also set principal
+        # tags. They are not in a snapshot, so only the role's own tags count.
         return _tag(context.principal_tags, key.split("/", 1)[1])
     if "/" in lowered and lowered.split("/", 1)[0].endswith(":resourcetag"):
         return _tag(context.resource_tags, key.split("/", 1)[1])
@@ -189,6 +191,10 @@ def resolve_key(
         account = resource_account or arn_account(resource)
         return _UNKNOWN if account is None else _known(account)
     if lowered == "aws:requestedregion":
+        # NOTE: for a request on `*` the caller picks the region, so a region
+        # condition there could be decided for the attacker's best choice.
+        # It stays undecided instead, which makes region guardrails show as
+        # conditional rather than as certain denies.
         region = arn_region(resource)
         return _UNKNOWN if region is None else _known(region)
     return _UNKNOWN
