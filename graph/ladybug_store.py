@@ -156,6 +156,13 @@ class LadybugStore:
                     "length, or raise query_timeout_seconds"
                 ) from error
             raise StoreError(f"query failed on {self.path}: {error}") from error
+        except (ValueError, TypeError) as error:
+            # LadybugDB 0.22's Python wrapper raises these while converting
+            # parameters, for example for a list mixing strings and integers.
+            raise StoreError(
+                f"invalid query parameters for {self.path}: {error}. Every list "
+                "must hold values of one type, and maps in one list the same keys"
+            ) from error
         if isinstance(result, list):
             raise StoreError("send one statement at a time")
         columns = result.get_column_names()

@@ -343,3 +343,17 @@ def test_killed_load_keeps_previous_scan(
     scan = loaded.current_scan()
     assert scan is not None
     assert scan.id == "scan-2"
+
+
+@pytest.mark.parametrize(
+    "parameters",
+    [
+        {"ids": [ALICE, 7]},
+        {"rows": [{"id": ALICE}, {"id": BUCKET, "extra": 1}]},
+    ],
+)
+def test_invalid_parameters_explained(
+    loaded: LadybugStore, parameters: dict[str, object]
+) -> None:
+    with pytest.raises(StoreError, match=r"parameters|incompatible"):
+        loaded.query("MATCH (n:Identity) RETURN n.id AS id", parameters)
