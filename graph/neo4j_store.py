@@ -141,6 +141,7 @@ class Neo4jStore:
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         chunk_bytes: int = DEFAULT_CHUNK_BYTES,
         retention: int = 1,
+        query_timeout_seconds: float | None = 300.0,
     ) -> None:
         if retention < 0:
             raise ValueError(f"retention must be 0 or more, got {retention}")
@@ -152,6 +153,7 @@ class Neo4jStore:
         self.chunk_size = chunk_size
         self.chunk_bytes = chunk_bytes
         self.retention = retention
+        self.query_timeout_seconds = query_timeout_seconds
         self._verified = False
 
     @classmethod
@@ -258,10 +260,15 @@ class Neo4jStore:
         """Run read-only Cypher in a read transaction and adapt the results."""
         check_read_only(cypher)
         self._ensure_verified()
+        import neo4j
+
+        # The server terminates the read transaction after the timeout.
+        work = neo4j.unit_of_work(
+            timeout=self.query_timeout_seconds,
+            metadata={"app": "toxicpath", "purpose": "query"},
+        )(_read_rows_with_endpoints)
         with self._session(write=False) as session:
-            rows, node_ids = session.execute_read(
-                _read_rows_with_endpoints, cypher, params or {}
-            )
+            rows, node_ids = session.execute_read(work, cypher, params or {})
         return [
             {key: adapt_neo4j_value(value, node_ids) for key, value in row.items()}
             for row in rows

@@ -38,6 +38,7 @@ class RecordedTransaction:
     access: str
     statements: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     committed: bool = False
+    timeout: float | None = None
 
 
 class RecordingResult:
@@ -77,7 +78,7 @@ class RecordingSession:
         self.config = config
 
     def _execute(self, access: str, function: Callable[..., Any], *args: Any) -> Any:
-        record = RecordedTransaction(access)
+        record = RecordedTransaction(access, timeout=getattr(function, "timeout", None))
         self.driver.transactions.append(record)
         result = function(RecordingTransactionHandle(self.driver, record), *args)
         record.committed = True
@@ -411,3 +412,10 @@ def test_path_adapted_without_lookup() -> None:
         )
     ]
     assert not any("elementId(n)" in q for q, _ in driver.statements())
+
+
+def test_query_sets_transaction_timeout() -> None:
+    driver = RecordingDriver()
+    store = make_store(driver, query_timeout_seconds=12.5)
+    store.query("MATCH (n:Identity) RETURN n.id AS id")
+    assert driver.transactions[-1].timeout == 12.5
