@@ -370,9 +370,10 @@ def _run_units(
     the error propagates.
     """
     results: dict[int, ServiceRecorder] = {}
-    with ThreadPoolExecutor(
+    pool = ThreadPoolExecutor(
         max_workers=options.workers, thread_name_prefix="toxicpath-aws"
-    ) as pool:
+    )
+    try:
         futures: dict[Future[ServiceRecorder], int] = {
             pool.submit(_run_unit, options, unit): index
             for index, unit in enumerate(units)
@@ -383,13 +384,15 @@ def _run_units(
             for future in done:
                 error = future.exception()
                 if error is not None:
-                    for other in pending:
-                        other.cancel()
                     raise error
                 index = futures[future]
                 results[index] = future.result()
                 if progress is not None:
                     progress(len(results), len(units), units[index].label)
+    finally:
+        # On an error or Ctrl-C, units not yet started are dropped; running
+        # ones finish their current call, because threads cannot be stopped.
+        pool.shutdown(wait=True, cancel_futures=True)
     return [results[index] for index in range(len(units))]
 
 
