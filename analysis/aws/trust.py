@@ -167,8 +167,14 @@ def _edges_for(
         return _account_edges(view, records, context, role, trust, named, account)
     principal_view = view.views.get(named.value)
     if principal_view is None:
-        # A principal of an estate account that the snapshot does not hold.
-        return _external_edge(records, context, role, trust, named, account)
+        # NOTE: a principal of a scanned account that the snapshot lacks
+        # (partial collection) gets no edge rather than a guess.
+        logger.info(
+            "role %s trusts %s, which the snapshot does not contain",
+            role.arn,
+            named.value,
+        )
+        return 0
     return _principal_edge(
         view, records, context, role, trust, named, principal_view.principal
     )
