@@ -127,6 +127,7 @@ def _derive_project_admins(run: EscalationContext) -> None:
     for project in sorted(run.estate.projects(), key=lambda c: c.key):
         target = ids.account_admin_node(project.key)
         chain = run.estate.chain(project.key)
+        project_name = project.project_id or project.key
         for member in evaluator.members():
             technique, decision = _admin_technique(run, member, project.key, chain)
             if decision is None:
@@ -142,7 +143,7 @@ def _derive_project_admins(run: EscalationContext) -> None:
                 target,
                 technique=technique,
                 conditional=decision.conditional,
-                reason=f"{ADMIN_TECHNIQUES[technique]} {project.project_id or project.key}.",
+                reason=f"{ADMIN_TECHNIQUES[technique]} {project_name}.",
                 evidence=decision.evidence(member),
             )
 

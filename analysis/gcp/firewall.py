@@ -84,7 +84,7 @@ def _is_public(cidr: str) -> bool:
 def parse_ports(
     entries: Iterable[dict[str, Any]], protocol_key: str
 ) -> dict[str, tuple[Interval, ...]]:
-    """Return open port intervals per protocol from `allowed`/`denied`/`layer4Configs`."""
+    """Return port intervals per protocol of `allowed`, `denied` or `layer4Configs`."""
     ports: dict[str, list[Interval]] = {}
     for entry in entries:
         protocol = str(entry.get(protocol_key) or "").lower()

@@ -163,7 +163,7 @@ class IamEvaluator:
     def decide_any(
         self, member: str, permissions: Iterable[str], resource: str
     ) -> Decision:
-        """Return the first allowed decision among `permissions`, preferring unconditional."""
+        """Return an allowed decision among `permissions`, unconditional first."""
         best = Decision()
         for permission in permissions:
             decision = self.decide(member, permission, resource)

@@ -207,7 +207,7 @@ def add_policy_nodes(
     roles: RoleCatalog,
     index: IdentityIndex,
 ) -> None:
-    """Add custom-role nodes and one iam_binding node per binding, attached to its target."""
+    """Add custom-role nodes and an iam_binding node per binding, on its target."""
     for role in estate.custom_roles.values():
         records.add_node(
             "Policy",
@@ -234,7 +234,7 @@ def add_policy_nodes(
         if target not in records.nodes:
             continue
         node_id = ids.binding_node(binding.resource, binding.role, number)
-        role = roles.get(binding.role)
+        resolved = roles.get(binding.role)
         records.add_node(
             "Policy",
             node_id,
@@ -254,7 +254,7 @@ def add_policy_nodes(
                 attrs={
                     "resource": binding.resource,
                     "role": binding.role,
-                    "role_resolved": role is not None,
+                    "role_resolved": resolved is not None,
                 },
             ),
         )

@@ -80,7 +80,8 @@ def runs_as_emails(estate: GcpEstate, asset: GcpAsset) -> list[str]:
         )
         if not email:
             if asset.asset_type == CLOUD_FUNCTION_TYPES[0]:
-                email = f"{estate.project_id_of(asset.project_key)}@appspot.gserviceaccount.com"
+                project_id = estate.project_id_of(asset.project_key)
+                email = f"{project_id}@appspot.gserviceaccount.com"
             else:
                 email = "default"
         emails.append(email)

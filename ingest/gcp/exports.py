@@ -47,7 +47,17 @@ _MAX_FOLDER_FILES = 5000
 _SNIFF_BYTES = 65536
 # Text that only GCP inputs contain near their start.
 _MARKERS = ('"asset_type"', '"assetType"', '"denyRule"')
-COVERAGE_SERVICES = ("cloudasset-resources", "cloudasset-iam-policies", "iam-deny")
+# Services whose absence from an input is reported; the names match the
+# Google API host names (`compute` for compute.googleapis.com).
+COVERAGE_SERVICES = (
+    "cloudresourcemanager",
+    "iam",
+    "iam-deny",
+    "compute",
+    "storage",
+    "sqladmin",
+    "secretmanager",
+)
 
 
 def detect_gcp_input(probe: InputProbe) -> bool:
@@ -309,46 +319,53 @@ def scope_of(assets: list[dict[str, Any]]) -> str:
 
 
 def import_coverage(snapshot: Snapshot) -> list[CoverageEntry]:
-    """Say which kinds of GCP content an import holds, per scope.
+    """Say which GCP services an import holds, per scope.
 
-    Deny policies are not part of a Cloud Asset export, so an import without a
-    deny-policy file marks them `not_collected`: a deny rule in the real
-    estate could block paths the report shows.
+    A service with no asset in the input is `not_collected`, so reports show
+    that its resources were not evaluated rather than absent. `iam` counts as
+    read when the input holds IAM policies. Deny policies are not part of a
+    Cloud Asset export, so an import without a deny-policy file marks
+    `iam-deny` `not_collected`: a deny rule in the real estate could block
+    paths the report shows.
     """
     seen: dict[str, set[str]] = {}
     for response in snapshot.responses:
         if response.cloud != "gcp":
             continue
-        kinds = seen.setdefault(response.account, set())
+        services = seen.setdefault(response.account, set())
         if response.service == "iam" and response.operation == "deny-policies":
-            kinds.add("iam-deny")
+            services.add("iam-deny")
             continue
         for asset in (response.body or {}).get("assets") or []:
-            if "resource" in asset:
-                kinds.add("cloudasset-resources")
+            services.add(asset_service(str(asset.get("asset_type") or "")))
             if "iam_policy" in asset:
-                kinds.add("cloudasset-iam-policies")
-    any_deny = any("iam-deny" in kinds for kinds in seen.values())
+                services.add("iam")
+    any_deny = any("iam-deny" in services for services in seen.values())
     entries = []
     for account in sorted(seen):
-        for service in COVERAGE_SERVICES:
-            present = service in seen[account] or (service == "iam-deny" and any_deny)
-            if service == "iam-deny" and not present and account != min(seen):
-                continue
+        present = seen[account] | ({"iam-deny"} if any_deny else set())
+        for service in sorted(set(COVERAGE_SERVICES) | present - {""}):
+            read = service in present
             entries.append(
                 CoverageEntry(
                     cloud="gcp",
                     account=account,
                     region="",
                     service=service,
-                    status="ok" if present else "not_collected",
-                    reason="" if present else _missing_reason(service),
+                    status="ok" if read else "not_collected",
+                    reason="" if read else _missing_reason(service),
                 )
             )
     return entries
 
 
+def asset_service(asset_type: str) -> str:
+    """Return `compute` for `compute.googleapis.com/Instance`."""
+    host = asset_type.split("/", 1)[0]
+    return host.removesuffix(".googleapis.com") if "googleapis.com" in host else ""
+
+
 def _missing_reason(service: str) -> str:
     if service == "iam-deny":
         return "the input holds no deny policies, so deny rules were not evaluated"
-    return "the input holds no assets of this content type"
+    return "the input holds no assets of this service"

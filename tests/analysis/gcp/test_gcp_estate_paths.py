@@ -33,7 +33,9 @@ DEPLOYER = "gcp:serviceAccount:deployer@prod-app.iam.gserviceaccount.com"
 COMPUTE_SA = "gcp:serviceAccount:300-compute@developer.gserviceaccount.com"
 PROD_ADMIN = "gcp:account_admin:projects/300"
 DEV_ADMIN = "gcp:account_admin:projects/400"
-VM_WEB = "//compute.googleapis.com/projects/prod-app/zones/us-central1-a/instances/vm-web"
+VM_WEB = (
+    "//compute.googleapis.com/projects/prod-app/zones/us-central1-a/instances/vm-web"
+)
 VM_BATCH = (
     "//compute.googleapis.com/projects/prod-app/zones/us-central1-a/instances/vm-batch"
 )
@@ -49,7 +51,9 @@ def records_of(snapshot: Snapshot) -> GraphRecords:
     return transform(snapshot)
 
 
-def edges(records: GraphRecords, edge_type: str, source: str, target: str) -> list[Edge]:
+def edges(
+    records: GraphRecords, edge_type: str, source: str, target: str
+) -> list[Edge]:
     return [
         e
         for e in records.edges_of_type(edge_type)
@@ -168,7 +172,8 @@ def test_exposed_vm_runs_as_editor() -> None:
 def test_editor_sa_reaches_owner_sa() -> None:
     records = records_of(estate_snapshot())
     techniques = {
-        e.props["technique"] for e in edges(records, "CAN_ESCALATE", COMPUTE_SA, DEPLOYER)
+        e.props["technique"]
+        for e in edges(records, "CAN_ESCALATE", COMPUTE_SA, DEPLOYER)
     }
     assert "gcp-actas-compute-instance" in techniques
 

@@ -123,7 +123,7 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     state: ServerState
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
     def _send(self, status: int, body: Any) -> None:
@@ -134,13 +134,13 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self.state.requests.append(("POST", self.path))
         self._send(405, {"error": {"code": 405, "message": "read-only fixture"}})
 
     do_PUT = do_PATCH = do_DELETE = do_POST  # noqa: N815
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self.state.requests.append(("GET", self.path))
         parsed = urllib.parse.urlparse(self.path)
         # One decode: deny-policy names keep their own %2F-encoded attachment.

@@ -94,6 +94,8 @@ def test_disabled_api_is_not_enabled() -> None:
     coverage = coverage_of(snapshot)
     assert coverage[("projects/dev-sandbox", "cloudasset")] == "not_enabled"
     assert coverage[("projects/prod-app", "cloudasset")] == "ok"
+    assert coverage[("projects/dev-sandbox", "compute")] == "not_enabled"
+    assert coverage[("projects/prod-app", "storage")] == "ok"
     assert snapshot.complete is False
 
 

@@ -132,7 +132,7 @@ def test_bad_json_line_is_named(tmp_path: Path) -> None:
     assert "line 2 is not valid JSON" in str(caught.value)
 
 
-def test_deny_only_import_marks_coverage(tmp_path: Path) -> None:
+def test_import_coverage_by_service(tmp_path: Path) -> None:
     path = tmp_path / "export.jsonl"
     good = {
         "name": "//storage.googleapis.com/b",
@@ -141,5 +141,6 @@ def test_deny_only_import_marks_coverage(tmp_path: Path) -> None:
     path.write_text(json.dumps(good) + "\n")
     coverage = {c.service: c.status for c in load_input(path).coverage}
     assert coverage["iam-deny"] == "not_collected"
-    assert coverage["cloudasset-resources"] == "not_collected"
-    assert coverage["cloudasset-iam-policies"] == "not_collected"
+    assert coverage["iam"] == "not_collected"
+    assert coverage["compute"] == "not_collected"
+    assert coverage["storage"] == "ok"
