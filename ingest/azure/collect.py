@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from azure.core.exceptions import HttpResponseError
+from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
 from azure.core.pipeline import PipelineRequest
 from azure.core.pipeline.policies import SansIOHTTPPolicy
 
@@ -168,18 +168,17 @@ class AzureCollector:
                 if _is_model(result)
                 else [to_arm_dict(item) for item in result]
             )
+        except ClientAuthenticationError as exc:
+            if exc.response is None:
+                # The credential could not get a token: every call would fail
+                # the same way, so stop instead of writing an empty snapshot.
+                raise
+            status, reason = classify_error(exc)
+            self._record_failure(tally, account, service, operation, status, reason)
+            return None
         except HttpResponseError as exc:
             status, reason = classify_error(exc)
-            logger.warning(
-                "azure %s %s in %s: %s (%s)",
-                service,
-                operation,
-                account,
-                status,
-                reason,
-            )
-            if tally.status == "ok":
-                tally.status, tally.reason = status, f"{operation}: {reason}"
+            self._record_failure(tally, account, service, operation, status, reason)
             return None
         finally:
             tally.calls += 1
@@ -198,6 +197,21 @@ class AzureCollector:
             )
         )
         return items
+
+    def _record_failure(
+        self,
+        tally: _ServiceTally,
+        account: str,
+        service: str,
+        operation: str,
+        status: str,
+        reason: str,
+    ) -> None:
+        logger.warning(
+            "azure %s %s in %s: %s (%s)", service, operation, account, status, reason
+        )
+        if tally.status == "ok":
+            tally.status, tally.reason = status, f"{operation}: {reason}"
 
     def _collect_subscriptions(self) -> list[str]:
         from azure.mgmt.resource.subscriptions import SubscriptionClient

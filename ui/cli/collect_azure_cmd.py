@@ -174,6 +174,12 @@ def _collect_azure(
                 f"{exc.message}; no snapshot was written",
                 ExitCode.PARTIAL,
             ) from None
+    if not snapshot.metadata.get("azure", {}).get("subscriptions"):
+        raise fail(
+            "the credential can see no subscription (or none of those given with "
+            "--subscription); grant it Reader on a subscription and retry",
+            ExitCode.INPUT,
+        )
     path = output or Path(f"toxicpath-azure-{snapshot.id}.snapshot.jsonl.gz")
     write_snapshot(snapshot, path)
     _print_summary(snapshot, path)

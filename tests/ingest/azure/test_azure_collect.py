@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from azure.core.credentials import AccessToken
+from azure.core.exceptions import ClientAuthenticationError
 from azure_arm_server import ArmServer, start_arm_server
 
 from toxicpath.analysis.azure import ids
@@ -206,3 +207,20 @@ def test_read_only_policy_rejects_post(server: ArmServer) -> None:
     with pytest.raises(ReadOnlyPolicyError):
         client.storage_accounts.list_keys("rg-data", "sapublic")
     assert len(server.requests) == before
+
+
+class FailingCredential:
+    """A credential whose sign-in fails, as an expired `az login` does."""
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
+        raise ClientAuthenticationError("AzureCliCredential: please run 'az login'")
+
+
+def test_collector_stops_on_sign_in_failure(server: ArmServer) -> None:
+    config = AzureCollectorConfig(
+        credential=FailingCredential(),
+        base_url=server.base_url,
+        connection_verify=str(server.ca_path),
+    )
+    with pytest.raises(ClientAuthenticationError):
+        collect_azure(config)

@@ -87,6 +87,32 @@ def test_collect_azure_writes_snapshot(
     assert accounts == {"bbbbbbbb-0000-0000-0000-000000000002"}
 
 
+def test_collect_azure_no_subscription_fails(
+    server: ArmServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        credentials, "build_credential", lambda options: StaticCredential()
+    )
+    output = tmp_path / "none.snapshot.jsonl.gz"
+    result = CliRunner().invoke(
+        cli_app(),
+        [
+            "azure",
+            "--subscription",
+            "99999999-0000-0000-0000-000000000009",
+            "--endpoint",
+            server.base_url,
+            "--ca-bundle",
+            str(server.ca_path),
+            "--output",
+            str(output),
+        ],
+    )
+    assert result.exit_code == 2
+    assert "can see no subscription" in result.output
+    assert not output.exists()
+
+
 def test_service_principal_needs_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TOXICPATH_TEST_SECRET", raising=False)
     options = CredentialOptions(
