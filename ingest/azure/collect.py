@@ -10,12 +10,18 @@ throttling (429) is retried by the SDK's ARM retry policy, honouring
 
 Per subscription the collector reads resource groups and the generic resource
 list. That list carries the identity block of every resource, Web/Function
-Apps, Automation accounts and Logic Apps included. It then reads role
-definitions, role assignments and deny assignments, user-assigned identities,
-VMs and scale sets, network interfaces, public IPs, NSGs, virtual networks,
-load balancers and ASGs, storage accounts with their blob containers, Key
-Vaults, and AKS clusters through the generic `get_by_id`. Management groups
-come with their children and their role assignments and definitions.
+Apps, Automation accounts and Logic Apps included. It then reads:
+
+- RBAC: role definitions, role assignments and deny assignments;
+- user-assigned identities and their federated credentials;
+- VMs and scale sets;
+- network interfaces, public IPs, NSGs, virtual networks, load balancers and
+  application security groups;
+- storage accounts with their blob containers, and Key Vaults;
+- AKS clusters, through the generic `get_by_id`.
+
+Management groups come with their children and their role assignments and
+custom role definitions.
 
 NOTE: Web App, Function App, Automation and Logic App properties beyond the
 identity block are not collected: their SDKs are heavy, and their config
