@@ -24,8 +24,9 @@ Management groups come with their children and their role assignments and
 custom role definitions.
 
 NOTE: Web App, Function App, Automation and Logic App properties beyond the
-identity block are not collected: their SDKs are heavy, and their config
-endpoints are POST calls that return secrets.
+identity block are not collected, because their SDKs are heavy. Site access
+restrictions are therefore unknown, and app settings (POST calls that return
+secret values) are never read.
 """
 
 from __future__ import annotations
