@@ -231,7 +231,7 @@ def _applies(technique: Technique, resource: AzureResource) -> bool:
     rbac_mode = properties.get("enableRbacAuthorization") is True
     if technique.id == "azure-keyvault-access-policy-self-grant":
         return resource.type == KEY_VAULT_TYPE and not rbac_mode
-    if technique.id == "azure-keyvault-secret-read":
+    if technique.id in ("azure-keyvault-secret-read", "azure-keyvault-key-use"):
         return rbac_mode
     return True
 

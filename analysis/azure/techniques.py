@@ -206,6 +206,21 @@ TECHNIQUES: tuple[Technique, ...] = (
         reference="https://learn.microsoft.com/azure/key-vault/general/rbac-guide",
     ),
     Technique(
+        id="azure-keyvault-key-use",
+        title="Decrypt, unwrap or sign with vault keys through a data role (RBAC mode)",
+        resource_types=(KEY_VAULT_TYPE,),
+        data_requires=(
+            (
+                "Microsoft.KeyVault/vaults/keys/decrypt/action",
+                "Microsoft.KeyVault/vaults/keys/unwrap/action",
+                "Microsoft.KeyVault/vaults/keys/sign/action",
+            ),
+        ),
+        edge="access",
+        level="read",
+        reference="https://learn.microsoft.com/azure/key-vault/general/rbac-guide",
+    ),
+    Technique(
         id="azure-keyvault-access-policy-self-grant",
         title="Add an access policy for itself to a vault in access-policy mode",
         resource_types=(KEY_VAULT_TYPE,),

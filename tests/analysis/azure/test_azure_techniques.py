@@ -211,6 +211,14 @@ CASES = (
         target_node=VAULT_RBAC_MODE["id"].lower(),
     ),
     Case(
+        "azure-keyvault-key-use",
+        VAULT_RBAC_MODE,
+        (),
+        (),
+        data_actions=("Microsoft.KeyVault/vaults/keys/unwrap/action",),
+        target_node=VAULT_RBAC_MODE["id"].lower(),
+    ),
+    Case(
         "azure-keyvault-access-policy-self-grant",
         VAULT_POLICY_MODE,
         ("Microsoft.KeyVault/vaults/write",),
