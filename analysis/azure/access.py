@@ -70,6 +70,8 @@ def derive_key_vault_policies(
                 vault.id,
                 level=level,
                 actions=granted,
+                # A compound identity (objectId plus applicationId) applies only
+                # when the user signs in through that application.
                 conditional=bool(policy.get("applicationId")),
                 scan_id=context.scan_id,
                 reason=f"A Key Vault access policy on {vault.name} grants "
