@@ -5,7 +5,7 @@ with `COPY ... FROM` Arrow tables, and only when every COPY has succeeded does
 it replace the current file with an atomic rename. A failed or interrupted
 load leaves the previous complete scan current. Queries open the file
 read-only, so any number of readers (other processes included) can run while
-a load builds the next file; one load runs at a time, guarded by a lock file.
+a load builds the next file. A lock file allows one load at a time.
 """
 
 from __future__ import annotations
@@ -277,10 +277,10 @@ class LadybugStore:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def _swap_in(self, staging: Path) -> None:
-        # The current file is only ever written while it is a staging file, so
-        # a .wal beside it is left over from a crash and belongs to no
-        # committed data; it must go before the new file takes the name,
-        # because LadybugDB refuses to open a file beside another file's log.
+        # The current file is only written while it is a staging file, so a
+        # .wal beside it is left over from a crash and holds no committed data.
+        # It must go before the new file takes the name, because LadybugDB
+        # rejects a database file beside another file's log.
         stale_wal = wal_path(self.path)
         if stale_wal.exists():
             logger.warning("removing stale write-ahead log %s", stale_wal)
