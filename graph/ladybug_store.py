@@ -476,7 +476,10 @@ def _node_table(label: NodeLabel, nodes: list[Node], scan_id: str) -> pa.Table:
 
 def _edge_table(edge_type: EdgeType, edges: list[Edge], scan_id: str) -> pa.Table:
     rows = [
-        (f"{edge_type.name} edge {edge.source!r} -> {edge.target!r}", edge.props)
+        (
+            f"{edge_type.name} edge {edge.source!r} -> {edge.target!r}",
+            _edge_props_as_stored(edge),
+        )
         for edge in edges
     ]
     columns = {
@@ -485,6 +488,14 @@ def _edge_table(edge_type: EdgeType, edges: list[Edge], scan_id: str) -> pa.Tabl
     }
     columns.update(_arrow_columns(edge_type.properties, rows, scan_id))
     return pa.table(columns)
+
+
+def _edge_props_as_stored(edge: Edge) -> dict[str, Any]:
+    # An edge's key includes its technique with "" for none, and Neo4j cannot
+    # MERGE on a null, so both stores keep "" for a missing technique.
+    if edge.type == "CAN_ESCALATE" and edge.props.get("technique") is None:
+        return {**edge.props, "technique": ""}
+    return edge.props
 
 
 def _write_scan_meta(

@@ -357,3 +357,17 @@ def test_invalid_parameters_explained(
 ) -> None:
     with pytest.raises(StoreError, match=r"parameters|incompatible"):
         loaded.query("MATCH (n:Identity) RETURN n.id AS id", parameters)
+
+
+def test_missing_technique_stored_empty(
+    tmp_path: Path, make_scan: Callable[..., ScanInfo]
+) -> None:
+    records = GraphRecords()
+    records.add_node("Identity", "role/a", type="role")
+    records.add_node("Identity", "role/b", type="role")
+    records.add_edge("CAN_ESCALATE", "role/a", "role/b", conditional=False)
+    store = LadybugStore(tmp_path / "graph.lbdb")
+    store.load(records, make_scan("scan-1"))
+    rows = store.query("MATCH ()-[e:CAN_ESCALATE]->() RETURN e.technique AS technique")
+    assert rows == [{"technique": ""}]
+    store.close()
