@@ -61,6 +61,8 @@ class Exposure:
     ports: dict[str, PortSet] = field(default_factory=dict)
     evidence: list[dict[str, Any]] = field(default_factory=list)
     public_ips: list[str] = field(default_factory=list)
+    # False once one route needs no assumption about an NSG missing from the input.
+    conditional: bool = True
 
     def add(self, protocol: str, ports: PortSet) -> None:
         self.ports[protocol] = self.ports.get(protocol, PortSet()).union(ports)
@@ -114,6 +116,8 @@ def _record(
         return
     exposure = exposures.setdefault(configuration.machine.id, Exposure())
     exposure.add(protocol, ports)
+    if not any(rule.get("kind") == "nsg_missing" for rule in rules):
+        exposure.conditional = False
     exposure.evidence.append(
         {**entry, "protocol": protocol, "ports": ports.labels(), "rules": rules}
     )
@@ -267,7 +271,7 @@ def _load_balancer_exposure(
                         protocol, PortSet()
                     ).union(frontend_port)
     if frontend_ports and balancer.id in records.nodes:
-        exposure = Exposure(ports=frontend_ports)
+        exposure = Exposure(ports=frontend_ports, conditional=False)
         exposure.public_ips = [a for a in public_frontends.values() if a]
         exposure.evidence.append(
             {"kind": "load_balancer", "load_balancer": balancer.id}
@@ -330,7 +334,7 @@ def _add_edge(
         ports=combined.labels(),
         protocol=protocol,
         cidrs=list(INTERNET_CIDRS),
-        conditional=False,
+        conditional=exposure.conditional,
         scan_id=context.scan_id,
         reason=f"{node.props.get('name', node_id)} accepts internet traffic on "
         f"{protocol} {', '.join(combined.labels())}.",

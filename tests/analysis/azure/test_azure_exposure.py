@@ -241,3 +241,25 @@ def test_web_app_allow_all_restriction() -> None:
     assert len(edges) == 1
     assert edges[0].props["conditional"] is False
     assert edges[0].props["ports"] == ["80", "443"]
+
+
+def test_missing_nsg_makes_exposure_conditional() -> None:
+    graph = graph_of(scale_set("nsg-not-exported"), balancer("Standard"))
+    edges = [
+        e
+        for e in graph.edges_of_type("EXPOSED_TO")
+        if graph.nodes[e.target].props["name"] == "vmss"
+    ]
+    assert len(edges) == 1
+    assert edges[0].props["conditional"] is True
+    assert edges[0].props["ports"] == ["8080"]
+
+
+def test_known_nsg_exposure_unconditional() -> None:
+    graph = graph_of(scale_set("nsg-web"), nsg("nsg-web", "8080"), balancer("Standard"))
+    edges = [
+        e
+        for e in graph.edges_of_type("EXPOSED_TO")
+        if graph.nodes[e.target].props["name"] == "vmss"
+    ]
+    assert edges[0].props["conditional"] is False
