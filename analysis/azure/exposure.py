@@ -144,8 +144,8 @@ def _allowed(
     for nsg_id in layers:
         nsg = estate.resources.get(nsg_id)
         if nsg is None or nsg.type != NSG_TYPE:
-            # An NSG missing from the snapshot is assumed to pass, and the evidence
-            # records that assumption.
+            # An NSG missing from the snapshot is assumed to pass. The evidence
+            # records the assumption and the route counts as conditional.
             evidence.append({"kind": "nsg_missing", "nsg": nsg_id})
             continue
         layer = internet_ports(nsg_id, nsg.properties, protocol=protocol, target=target)
