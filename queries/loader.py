@@ -10,6 +10,7 @@ pass `toxicpath.graph.dialect.check_portable` and render for both engines.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,6 +25,8 @@ from toxicpath.queries.metadata import RuleMetadata
 logger = logging.getLogger(__name__)
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
+
+_PATH_COLUMN = re.compile(r"\bAS\s+path\b")
 
 # Tag of the rules whose findings are paths to an account's admin.
 PATH_TO_ADMIN_TAG = "path-to-admin"
@@ -87,6 +90,11 @@ def load_rule(
     if "resource_id" not in cypher:
         raise RuleLoadError(
             f"{cypher_path}: the query must return a resource_id column"
+        )
+    if metadata.kind == "path" and not _PATH_COLUMN.search(cypher):
+        raise RuleLoadError(
+            f"{meta_path}: field kind is path but {cypher_path.name} returns no "
+            "path; return the matched path as `p AS path`, or set kind: posture"
         )
     if known_controls is not None:
         _check_controls(meta_path, metadata, known_controls)

@@ -107,3 +107,10 @@ def test_metadata_without_query_rejected(tmp_path: Path) -> None:
     (tmp_path / "orphan.yaml").write_text("id: orphan\n")
     with pytest.raises(RuleLoadError, match="metadata without a query file"):
         load_rules(tmp_path)
+
+
+def test_path_kind_without_path_rejected(tmp_path: Path) -> None:
+    meta = _copy_rule(tmp_path, "public-object-storage")
+    meta.write_text(meta.read_text().replace("kind: posture", "kind: path"))
+    with pytest.raises(RuleLoadError, match="field kind is path but"):
+        load_rules(tmp_path)
