@@ -12,12 +12,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scoring"))
 
-from bench_scoring import build_estate  # noqa: E402
+from bench_scoring import build_estate
 
-from toxicpath.graph.ladybug_store import LadybugStore  # noqa: E402
-from toxicpath.graph.store import ScanInfo  # noqa: E402
-from toxicpath.queries.loader import load_rules  # noqa: E402
-from toxicpath.queries.runner import run_rules  # noqa: E402
+from toxicpath.graph.ladybug_store import LadybugStore
+from toxicpath.graph.store import ScanInfo
+from toxicpath.queries.loader import load_rules
+from toxicpath.queries.runner import run_rules
 
 
 def main(selected: list[str]) -> None:
