@@ -191,10 +191,9 @@ def resolve_key(
         account = resource_account or arn_account(resource)
         return _UNKNOWN if account is None else _known(account)
     if lowered == "aws:requestedregion":
-        # NOTE: for a request on `*` the caller picks the region, so a region
-        # condition there could be decided for the attacker's best choice.
-        # It stays undecided instead, which makes region guardrails show as
-        # conditional rather than as certain denies.
+        # A request on `*` goes to the region the caller picks, which
+        # `evaluate` tries region by region. For an ARN without a region (an
+        # S3 object, an IAM role) the region stays undecided.
         region = arn_region(resource)
         return _UNKNOWN if region is None else _known(region)
     return _UNKNOWN

@@ -26,6 +26,7 @@ allowed but conditional rather than denied.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from toxicpath.analysis.aws.policy.collect import (
     Collected,
@@ -45,11 +46,16 @@ from toxicpath.analysis.aws.policy.model import (
     RequestContext,
     UndecidedCondition,
 )
-from toxicpath.analysis.aws.policy.patterns import action_universe
+from toxicpath.analysis.aws.policy.patterns import ActionUniverse, action_universe
 from toxicpath.analysis.aws.policy.principals import (
     ACCOUNT,
     match_principal,
     parse_principal,
+)
+from toxicpath.analysis.aws.policy.request_choices import (
+    REQUESTED_REGION,
+    most_permissive,
+    region_choices,
 )
 from toxicpath.analysis.aws.policy.tristate import Tri, tri_and, tri_or
 
@@ -213,6 +219,84 @@ def allowed_actions(
     """
     universe = action_universe(candidate_actions)
     account = _resource_account(resource, resource_account)
+    choices = _region_choices(
+        principal_policies, resource_policy, rcp_levels, resource, context
+    )
+    if choices:
+        best: dict[str, EvaluationResult] = {}
+        for region in choices:
+            chosen = replace(
+                context, extra={**context.extra, "aws:RequestedRegion": region}
+            )
+            results = _allowed_actions_in(
+                principal_policies,
+                universe,
+                resource=resource,
+                context=chosen,
+                resource_policy=resource_policy,
+                resource_account=account,
+                resource_policy_required=resource_policy_required,
+                rcp_levels=rcp_levels,
+            )
+            for action, result in results.items():
+                with_choice = replace(
+                    result, chosen_keys=(("aws:RequestedRegion", region),)
+                )
+                best[action] = most_permissive(best.get(action), with_choice)
+        return best
+    return _allowed_actions_in(
+        principal_policies,
+        universe,
+        resource=resource,
+        context=context,
+        resource_policy=resource_policy,
+        resource_account=account,
+        resource_policy_required=resource_policy_required,
+        rcp_levels=rcp_levels,
+    )
+
+
+def _region_choices(
+    principal_policies: PrincipalPolicySet,
+    resource_policy: CompiledPolicy | None,
+    rcp_levels: Sequence[Sequence[CompiledPolicy]],
+    resource: str,
+    context: RequestContext,
+) -> tuple[str, ...]:
+    """Return the regions to try when the caller picks the request's region.
+
+    Only a request on `*` leaves the region to the caller. A resource ARN
+    without a region (an S3 object, an IAM role) still belongs to one region
+    or endpoint that the snapshot does not record, so it gets no choice.
+    """
+    if resource != "*":
+        return ()
+    if any(name.lower() == REQUESTED_REGION for name in context.extra):
+        return ()
+    policies = [
+        *principal_policies.identity_policies,
+        *(policy for level in principal_policies.scp_levels for policy in level),
+        *(policy for level in rcp_levels for policy in level),
+    ]
+    if principal_policies.boundary is not None:
+        policies.append(principal_policies.boundary)
+    if resource_policy is not None:
+        policies.append(resource_policy)
+    return region_choices(policies)
+
+
+def _allowed_actions_in(
+    principal_policies: PrincipalPolicySet,
+    universe: ActionUniverse,
+    *,
+    resource: str,
+    context: RequestContext,
+    resource_policy: CompiledPolicy | None,
+    resource_account: str | None,
+    resource_policy_required: bool,
+    rcp_levels: Sequence[Sequence[CompiledPolicy]],
+) -> dict[str, EvaluationResult]:
+    """Evaluate every candidate of `universe` for one fixed request context."""
     aws_principal = principal_ref(context).kind == "aws"
     if not aws_principal:
         # Service principals and anonymous or federated callers have no
@@ -220,7 +304,9 @@ def allowed_actions(
         # grant them access, in whichever account the resource is.
         principal_policies = PrincipalPolicySet()
     cross_account = (
-        aws_principal and account is not None and account != context.principal_account
+        aws_principal
+        and resource_account is not None
+        and resource_account != context.principal_account
     )
     collected = collect(
         principal_policies,
@@ -228,7 +314,7 @@ def allowed_actions(
         resource=resource,
         context=context,
         resource_policy=resource_policy,
-        resource_account=account,
+        resource_account=resource_account,
         rcp_levels=rcp_levels,
     )
     results: dict[str, EvaluationResult] = {}

@@ -59,6 +59,9 @@ class EvaluationResult:
     denied_by: tuple[StatementRef, ...] = ()
     undecided: tuple[UndecidedCondition, ...] = ()
     via_account: bool = False
+    # Request keys the caller picks, with the value that gives this result,
+    # such as (("aws:RequestedRegion", "us-east-1"),).
+    chosen_keys: tuple[tuple[str, str], ...] = ()
 
     @property
     def allowed(self) -> bool:
@@ -79,6 +82,8 @@ class EvaluationResult:
         text = "allowed by " + _join_refs(self.allowed_by)
         if self.via_account:
             text += " (naming the account, so identity policies must allow too)"
+        for key, value in self.chosen_keys:
+            text += f", with {key} set to {value}"
         if not self.conditional:
             return text
         deny_statements = {(r.policy_id, r.statement_index) for r in self.denied_by}

@@ -162,6 +162,10 @@ def test_evaluation_case(case: dict[str, Any]) -> None:
         assert sorted({c.key for c in result.undecided}) == sorted(
             case["undecided_keys"]
         ), message
+    if "chosen_region" in case:
+        assert result.chosen_keys == (
+            ("aws:RequestedRegion", case["chosen_region"]),
+        ), message
     if "via_account" in case:
         assert result.via_account is case["via_account"], message
     if result.decision is Decision.EXPLICIT_DENY:

@@ -60,6 +60,8 @@ CONDITIONS: list[dict[str, Any] | None] = [
     {"StringNotEquals": {"aws:PrincipalArn": PRINCIPAL}},
     {"StringEqualsIfExists": {"aws:username": "alice"}},
     {"ForAnyValue:StringLike": {"aws:TagKeys": ["team*"]}},
+    {"StringNotEquals": {"aws:RequestedRegion": ["us-east-1"]}},
+    {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}},
 ]
 PRINCIPALS: list[Any] = [
     "*",
