@@ -38,7 +38,7 @@ def test_command_writes_snapshot(aws_lab: AwsLab, tmp_path: Path) -> None:
             "--regions",
             "us-east-1",
             "--services",
-            "sts,iam",
+            "sts,sqs",
             "--services",
             "lambda",
             "--workers",
@@ -53,7 +53,7 @@ def test_command_writes_snapshot(aws_lab: AwsLab, tmp_path: Path) -> None:
     assert result.stdout.strip().endswith(str(path))
     snapshot = read_snapshot(path)
     services = {entry.service for entry in snapshot.coverage}
-    assert services == {"sts", "iam", "lambda"}
+    assert services == {"sts", "sqs", "lambda"}
     assert snapshot.metadata["accounts"] == [aws_lab.management_account_id]
 
 

@@ -28,7 +28,7 @@ def test_role_arn_reads_that_account(
 
     options = lab_options(
         regions=("us-east-1",),
-        services=("sts", "iam"),
+        services=("sts",),
         role_arn=_member_role(aws_lab),
         external_id="lab-external-id",
         event_handlers=(("provide-client-params.sts.AssumeRole", capture),),
