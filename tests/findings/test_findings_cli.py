@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from findings_estates import VM, exposed_vm_to_admin
+import pytest
+from findings_estates import ADMIN, ROLE, VM, exposed_vm_to_admin
 from typer.testing import CliRunner
 
 from toxicpath.graph.ladybug_store import LadybugStore
@@ -138,3 +139,14 @@ def test_rules_lists_library() -> None:
     data = json.loads(result.stdout)
     assert data
     assert {r["severity"] for r in data} == {"critical"}
+
+
+def test_choke_points_cut_the_exposure(tmp_path: Path) -> None:
+    store = _store(tmp_path, "s1")
+    result = runner.invoke(app, ["choke-points", "--store", store, "-o", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["percent_removed"] == pytest.approx(100.0)
+    # Any single edge of the one path to admin cuts all of its risk.
+    [first] = [tuple(edge) for edge in data["fixes"][0]["edge_ids"]]
+    assert first in {("internet", VM), (VM, ROLE), (ROLE, ADMIN)}

@@ -509,3 +509,74 @@ def _rules(
         ],
         title=f"{len(rows)} rules",
     )
+
+
+def choke_points(
+    store: StoreOption = None,
+    output: OutputOption = OutputFormat.table,
+    max_edges: Annotated[
+        int, typer.Option(help="Maximum number of edges to propose removing.")
+    ] = 5,
+    any_identity: Annotated[
+        bool,
+        typer.Option(
+            "--any-identity",
+            help="Also start paths at every identity, as if any one were compromised.",
+        ),
+    ] = False,
+) -> None:
+    """Print the fewest edge removals that cut the most attack-path risk."""
+    _choke_points(store, output, max_edges, any_identity)
+
+
+@handle_errors
+def _choke_points(
+    store: str | None, output: OutputFormat, max_edges: int, any_identity: bool
+) -> None:
+    from toxicpath.analysis.scoring.chokepoints import choke_points as compute
+    from toxicpath.analysis.scoring.graph import load_attack_graph
+    from toxicpath.graph.open import open_store
+
+    graph = open_store(store, read_only=True)
+    try:
+        attack = load_attack_graph(graph)
+    finally:
+        graph.close()
+    report = compute(attack, max_edges=max_edges, any_identity=any_identity)
+    names = {n: str(d.get("name") or n) for n, d in attack.graph.nodes(data=True)}
+    rows = [
+        {
+            "step": step,
+            "edges": [
+                f"{names[u]} -[{kind}]-> {names[v]}"
+                for (u, v), kind in zip(fix.edges, fix.edge_kinds, strict=True)
+            ],
+            "risk_removed": fix.risk_removed,
+            "percent": 100.0 * fix.risk_removed / report.total_risk,
+            "protects": [names[t] for t in fix.targets_protected],
+        }
+        for step, fix in enumerate(report.fixes, start=1)
+    ]
+    if output is OutputFormat.json:
+        emit_json(
+            {
+                "summary": report.summary(),
+                "total_risk": report.total_risk,
+                "percent_removed": report.percent_removed,
+                "fixes": [
+                    {**row, "edge_ids": [list(e) for e in fix.edges]}
+                    for row, fix in zip(rows, report.fixes, strict=True)
+                ],
+            }
+        )
+        return
+    emit_table(
+        rows,
+        columns=[
+            ("step", "Step"),
+            ("edges", "Remove"),
+            ("percent", "% of risk"),
+            ("protects", "Cuts off"),
+        ],
+        title=report.summary(),
+    )
