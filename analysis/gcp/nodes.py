@@ -16,7 +16,7 @@ from toxicpath.analysis.gcp.node_props import add_fact_edge, gcp_node_props
 from toxicpath.analysis.gcp.workloads import runs_as_emails
 from toxicpath.graph.model import INTERNET_ID
 from toxicpath.graph.records import GraphRecords, to_json_text
-from toxicpath.ingest.gcp.estate import Container, GcpEstate
+from toxicpath.ingest.gcp.estate import Container, GcpEstate, ServiceAccount
 from toxicpath.ingest.transform import TransformContext
 
 _ACCOUNT_TYPES = {
@@ -255,16 +255,13 @@ def _add_service_account(
             resource_name=known.full_name,
             unique_id=known.unique_id,
             disabled=known.disabled,
-            user_managed_keys=sum(
-                1 for k in known.keys if k.get("keyType") == "USER_MANAGED"
-            ),
         )
     node_id = ids.service_account_node(email)
     records.add_node(
         "Identity",
         node_id,
         is_admin=False,
-        active_keys=len(known.keys) if known and known.keys else None,
+        active_keys=_user_managed_keys(known),
         **gcp_node_props(
             node_type="service_account",
             native_type="iam.googleapis.com/ServiceAccount",
@@ -283,6 +280,17 @@ def _add_service_account(
             scan_id=scan_id,
             reason=f"Service account {email} belongs to {project_key}.",
         )
+
+
+def _user_managed_keys(account: ServiceAccount | None) -> int | None:
+    """Return the number of enabled user-managed keys; None when keys are unknown."""
+    if account is None or not account.keys:
+        return None
+    return sum(
+        1
+        for key in account.keys
+        if key.get("keyType") == "USER_MANAGED" and not key.get("disabled")
+    )
 
 
 def _add_public_principals(
