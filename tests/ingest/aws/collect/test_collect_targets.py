@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from botocore.exceptions import ProfileNotFound
 from labs.aws_errors import ErrorInjector
 from labs.aws_lab import AwsLab
 
@@ -92,4 +94,40 @@ def test_unassumable_account_recorded_denied(
 def test_unknown_region_rejected(aws_lab: AwsLab, lab_options: OptionsFactory) -> None:
     options = lab_options(regions=("us-east-7",), services=("sts",))
     with pytest.raises(CollectError, match="unknown region"):
+        collect_aws(options)
+
+
+def test_profile_with_role_reads_member(
+    aws_lab: AwsLab,
+    lab_options: OptionsFactory,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A named profile that assumes a role from a source profile, as written by
+    # `aws configure`; botocore resolves it like any other profile.
+    config = tmp_path / "config"
+    config.write_text(
+        "[profile lab-base]\n"
+        "region = us-east-1\n"
+        "[profile lab-member]\n"
+        f"role_arn = {_member_role(aws_lab)}\n"
+        "source_profile = lab-base\n"
+        "region = us-east-1\n"
+    )
+    credentials = tmp_path / "credentials"
+    credentials.write_text(
+        "[lab-base]\naws_access_key_id = testing\naws_secret_access_key = testing\n"
+    )
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    options = lab_options(
+        regions=("us-east-1",), services=("sts",), profile="lab-member"
+    )
+    snapshot = collect_aws(options)
+    assert snapshot.metadata["accounts"] == [aws_lab.member_account_id]
+
+
+def test_missing_profile_rejected(aws_lab: AwsLab, lab_options: OptionsFactory) -> None:
+    options = lab_options(services=("sts",), profile="no-such-profile")
+    with pytest.raises(ProfileNotFound, match="no-such-profile"):
         collect_aws(options)
