@@ -13,7 +13,10 @@ from toxicpath.analysis.azure.access import (
     derive_anonymous_storage,
     derive_key_vault_policies,
 )
-from toxicpath.analysis.azure.entra import derive_entra_edges
+from toxicpath.analysis.azure.entra import (
+    derive_entra_edges,
+    derive_graph_app_role_edges,
+)
 from toxicpath.analysis.azure.escalation import derive_rbac_edges
 from toxicpath.analysis.azure.exposure import derive_exposure_edges
 from toxicpath.analysis.azure.federation import derive_federated_trusts
@@ -44,6 +47,7 @@ def analyze_estate(estate: AzureEstate, context: TransformContext) -> GraphRecor
     derive_anonymous_storage(estate, records, context)
     derive_exposure_edges(estate, records, context)
     derive_entra_edges(estate, records, context, index)
+    derive_graph_app_role_edges(estate, records, context, index)
     derive_federated_trusts(estate, records, context, index)
     logger.info(
         "azure: %s subscriptions, %s resources, %s role assignments analysed",

@@ -39,6 +39,28 @@ LIMITED_PASSWORD_RESET_ROLES = frozenset(
         "c4e39bd9-1100-46d3-8c65-fb160da0071f",  # Authentication Administrator
     }
 )
+# Microsoft Graph's application id and the app roles (application
+# permissions) that lead to takeover, as BloodHound's MG* edges model them.
+MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
+GRAPH_TENANT_TAKEOVER = {
+    # RoleManagement.ReadWrite.Directory: assign itself Global Administrator.
+    "9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8": "azure-graph-role-management",
+    # AppRoleAssignment.ReadWrite.All: grant itself RoleManagement.ReadWrite.Directory.
+    "06b708a9-e830-4db3-a914-8e69da51d44f": "azure-graph-app-role-grant",
+}
+GRAPH_ADD_SECRET = frozenset(
+    {
+        "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9",  # Application.ReadWrite.All
+        "9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8",  # RoleManagement.ReadWrite.Directory
+    }
+)
+GRAPH_ADD_MEMBER = frozenset(
+    {
+        "19dbc75e-c2e2-444c-a770-ec69d8559fc7",  # Directory.ReadWrite.All
+        "62a82d76-70ea-41e2-9197-370581804d09",  # Group.ReadWrite.All
+        "dbaae8cf-10b5-4b86-a4a1-f871c94c1695",  # GroupMember.ReadWrite.All
+    }
+)
 TENANT_TAKEOVER_ROLES = {
     GLOBAL_ADMINISTRATOR: "azure-global-admin-elevate-access",
     PRIVILEGED_ROLE_ADMINISTRATOR: "azure-privileged-role-admin",
@@ -160,3 +182,69 @@ def _escalate(
         f"{records.nodes[target].props.get('name', target)}.",
         evidence=evidence,
     )
+
+
+def derive_graph_app_role_edges(
+    estate: AzureEstate,
+    records: GraphRecords,
+    context: TransformContext,
+    index: IdentityIndex,
+) -> None:
+    """Add CAN_ESCALATE edges from Microsoft Graph application permissions.
+
+    Groups that can hold directory roles (`isAssignableToRole`) only accept
+    members from privileged roles, so Group and Directory write permissions
+    reach the other groups only.
+    """
+    scan_id = context.scan_id
+    applications = [
+        p.object_id
+        for p in estate.principals.values()
+        if p.kind == "service_principal"
+        and str(p.attrs.get("servicePrincipalType", "")).lower() != "managedidentity"
+    ]
+    open_groups = [
+        p.object_id
+        for p in estate.principals.values()
+        if p.kind == "group" and not p.attrs.get("isAssignableToRole")
+    ]
+    for grant in estate.app_role_assignments:
+        graph = grant.resource_app_id == MICROSOFT_GRAPH_APP_ID or (
+            not grant.resource_app_id and grant.resource_name == "Microsoft Graph"
+        )
+        if not graph or not grant.principal_id:
+            continue
+        source = ensure_principal_node(records, index, grant.principal_id, scan_id)
+        evidence = to_json_text(
+            [
+                {
+                    "kind": "app_role_assignment",
+                    "resource": grant.resource_name or grant.resource_app_id,
+                    "app_role_id": grant.app_role_id,
+                }
+            ]
+        )
+        technique = GRAPH_TENANT_TAKEOVER.get(grant.app_role_id)
+        if technique:
+            for subscription_id in sorted(estate.subscriptions):
+                records.add_edge(
+                    "CAN_ESCALATE",
+                    source,
+                    ids.account_admin_node(subscription_id),
+                    technique=technique,
+                    conditional=False,
+                    scan_id=scan_id,
+                    reason="A Microsoft Graph application permission lets it make "
+                    f"itself Global Administrator and take subscription "
+                    f"{subscription_id}.",
+                    evidence=evidence,
+                )
+        targets: list[tuple[str, str]] = []
+        if grant.app_role_id in GRAPH_ADD_SECRET:
+            targets += [(a, "azure-graph-add-secret") for a in applications]
+        if grant.app_role_id in GRAPH_ADD_MEMBER:
+            targets += [(g, "azure-graph-add-member") for g in open_groups]
+        for target, target_technique in targets:
+            _escalate(
+                records, index, source, target, target_technique, evidence, scan_id
+            )

@@ -8,9 +8,8 @@ kinds (AZSubscription, AZManagementGroup, AZVM, AZKeyVault, the
 AZ*RoleAssignment lists, ...) carry ARM objects, which are collected wherever
 they sit in the entry and parsed like any ARM response.
 
-NOTE: AZAppRoleAssignment (Microsoft Graph app roles such as
-RoleManagement.ReadWrite.Directory) is kept in the snapshot but not yet turned
-into edges.
+AZAppRoleAssignment entries (application permissions such as Microsoft
+Graph's RoleManagement.ReadWrite.Directory) become app role assignments.
 """
 
 from __future__ import annotations
@@ -99,6 +98,7 @@ class _Collector:
         self.roles: dict[str, str] = {}
         self.role_assignments: list[dict[str, Any]] = []
         self.owners: list[dict[str, Any]] = []
+        self.app_roles: list[dict[str, Any]] = []
         self.arm: list[dict[str, Any]] = []
         self.app_object_to_app_id: dict[str, str] = {}
         self.app_id_to_sp: dict[str, str] = {}
@@ -134,6 +134,15 @@ class _Collector:
                 )
         elif kind in ("AZAppOwner", "AZServicePrincipalOwner", "AZGroupOwner"):
             self._owners(kind, data)
+        elif kind == "AZAppRoleAssignment":
+            self.app_roles.append(
+                {
+                    "principalId": data.get("principalId"),
+                    "appRoleId": data.get("appRoleId"),
+                    "resourceAppId": data.get("appId"),
+                    "resourceDisplayName": data.get("resourceDisplayName"),
+                }
+            )
         elif kind == "AZManagementGroupDescendant":
             self.arm.append(_descendant(data))
         else:
@@ -191,6 +200,7 @@ class _Collector:
             "group-members-list": self.members,
             "directory-role-assignments-list": self.role_assignments,
             "owners-list": self.owners,
+            "app-role-assignments-list": self.app_roles,
             "arm-objects": self.arm,
         }
 

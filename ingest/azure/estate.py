@@ -179,6 +179,16 @@ class DirectoryRoleAssignment:
     role_name: str = ""
 
 
+@dataclass(frozen=True)
+class AppRoleAssignment:
+    """An application permission granted to a principal (AzureHound only)."""
+
+    principal_id: str
+    app_role_id: str
+    resource_app_id: str
+    resource_name: str = ""
+
+
 @dataclass
 class AzureEstate:
     tenant_ids: set[str] = field(default_factory=set)
@@ -192,6 +202,7 @@ class AzureEstate:
     principals: dict[str, Principal] = field(default_factory=dict)
     group_members: dict[str, set[str]] = field(default_factory=dict)
     directory_roles: list[DirectoryRoleAssignment] = field(default_factory=list)
+    app_role_assignments: list[AppRoleAssignment] = field(default_factory=list)
     # (owner object id, owned object id): Entra owners of apps, SPs and groups.
     owners: list[tuple[str, str]] = field(default_factory=list)
 
@@ -534,6 +545,15 @@ def _parse_entra(estate: AzureEstate, response: RawResponse) -> None:
                     principal_id=str(item.get("principalId") or "").lower(),
                     role_template_id=str(item.get("roleTemplateId") or "").lower(),
                     role_name=str(item.get("roleName") or ""),
+                )
+            )
+        elif response.operation == "app-role-assignments-list":
+            estate.app_role_assignments.append(
+                AppRoleAssignment(
+                    principal_id=str(item.get("principalId") or "").lower(),
+                    app_role_id=str(item.get("appRoleId") or "").lower(),
+                    resource_app_id=str(item.get("resourceAppId") or "").lower(),
+                    resource_name=str(item.get("resourceDisplayName") or ""),
                 )
             )
         elif response.operation == "owners-list":

@@ -191,3 +191,19 @@ def test_azurehound_entry_without_data_fails(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         load_inputs([path])
     assert "data[0] has no `data` object" in str(caught.value)
+
+
+def test_azurehound_graph_app_roles() -> None:
+    graph = transform(load_inputs([DATA / "azurehound.json"]))
+    ci = ids.principal_node("7a7a7a7a-0000-0000-0000-000000000007")
+    deployer = ids.principal_node("5e5e5e5e-0000-0000-0000-000000000006")
+    group = ids.principal_node("9a9a9a9a-0000-0000-0000-000000000004")
+    techniques = {
+        (e.source, e.target): e.props["technique"]
+        for e in graph.edges_of_type("CAN_ESCALATE")
+    }
+    admin = ids.account_admin_node(HOUND_SUB)
+    assert techniques[(ci, admin)] == "azure-graph-role-management"
+    assert techniques[(ci, deployer)] == "azure-graph-add-secret"
+    assert techniques[(deployer, group)] == "azure-graph-add-member"
+    assert (deployer, admin) not in techniques
