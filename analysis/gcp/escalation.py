@@ -28,6 +28,7 @@ from toxicpath.analysis.gcp.nodes import IdentityIndex
 from toxicpath.analysis.gcp.techniques import (
     ACT_AS,
     ADMIN_TECHNIQUES,
+    GOOGLE_ACCOUNT_VEHICLES,
     IMPLICIT_DELEGATION,
     SA_ESCALATIONS,
     TOKEN_PERMISSIONS,
@@ -117,6 +118,7 @@ def derive_escalation_edges(
     _derive_project_admins(run)
     _derive_service_account_edges(run)
     _derive_workload_edges(run)
+    _derive_google_account_edges(run)
     _derive_workload_identity_edges(run)
     _derive_admin_reach(run)
     return run.admins
@@ -390,6 +392,39 @@ def _derive_workload_edges(run: EscalationContext) -> None:
                         f"{email}, the member {technique.title}.",
                         evidence=evidence,
                     )
+
+
+def _derive_google_account_edges(run: EscalationContext) -> None:
+    """Link members who start Cloud Build or Deployment Manager to their accounts."""
+    for project in sorted(run.estate.projects(), key=lambda c: c.key):
+        number = project.project_number or project.key.removeprefix("projects/")
+        if not number.isdigit():
+            continue
+        for vehicle in GOOGLE_ACCOUNT_VEHICLES:
+            email = vehicle.email_format.format(number=number)
+            target = ids.service_account_node(email)
+            if target not in run.records.nodes:
+                continue
+            for member in run.evaluator.members():
+                if member == f"serviceAccount:{email}" or _is_admin(
+                    run, member, project.key
+                ):
+                    continue
+                decision = run.evaluator.decide(
+                    member, vehicle.permission, CRM_PREFIX + project.key
+                )
+                if not decision.allowed:
+                    continue
+                run.add(
+                    "CAN_ESCALATE",
+                    member,
+                    target,
+                    technique=vehicle.id,
+                    conditional=decision.conditional,
+                    reason=f"{vehicle.permission}: the member {vehicle.title} "
+                    f"({email}).",
+                    evidence=decision.evidence(member),
+                )
 
 
 def _derive_workload_identity_edges(run: EscalationContext) -> None:

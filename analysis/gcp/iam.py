@@ -190,12 +190,15 @@ def _deny_applies(rule: DenyRule, member: str, permission: str) -> bool:
         return False
     if any(p.lower() in forms for p in rule.exception_principals):
         return False
-    if not any(
-        fnmatch.fnmatchcase(permission, deny_permission_pattern(p))
-        for p in rule.denied_permissions
-    ):
+    if not any(_permission_matches(permission, p) for p in rule.denied_permissions):
         return False
     return not any(
-        fnmatch.fnmatchcase(permission, deny_permission_pattern(p))
-        for p in rule.exception_permissions
+        _permission_matches(permission, p) for p in rule.exception_permissions
+    )
+
+
+def _permission_matches(permission: str, pattern: str) -> bool:
+    # A few permissions keep the host form (`iam.googleapis.com/...`) in v1 too.
+    return fnmatch.fnmatchcase(permission, pattern) or fnmatch.fnmatchcase(
+        permission, deny_permission_pattern(pattern)
     )

@@ -238,7 +238,36 @@ WORKLOAD_TECHNIQUES: tuple[WorkloadTechnique, ...] = (
     ),
 )
 
+
+@dataclass(frozen=True)
+class GoogleAccountVehicle:
+    """A service that runs as a Google-created account without actAs."""
+
+    id: str
+    title: str
+    permission: str
+    email_format: str  # {number} is the project number
+
+
+GOOGLE_ACCOUNT_VEHICLES = (
+    GoogleAccountVehicle(
+        "gcp-cloud-build-default-account",
+        "submits a Cloud Build build, which runs as the legacy Cloud Build "
+        "service account unless the build names another",
+        "cloudbuild.builds.create",
+        "{number}@cloudbuild.gserviceaccount.com",
+    ),
+    GoogleAccountVehicle(
+        "gcp-deployment-manager-google-apis",
+        "creates a Deployment Manager deployment, which acts as the Google APIs "
+        "service agent",
+        "deploymentmanager.deployments.create",
+        "{number}@cloudservices.gserviceaccount.com",
+    ),
+)
+
+# IAM names these permissions with the service host, unlike most others.
 WORKLOAD_IDENTITY_PROVIDER_PERMISSIONS = (
-    "iam.workloadIdentityPoolProviders.update",
-    "iam.workloadIdentityPoolProviders.create",
+    "iam.googleapis.com/workloadIdentityPoolProviders.update",
+    "iam.googleapis.com/workloadIdentityPoolProviders.create",
 )
