@@ -1,4 +1,4 @@
-"""What every report format renders: one scan's findings and their context.
+"""The report data every format renders: one scan's findings and their context.
 
 A `ReportData` is built once per scan (`toxicpath.report.build`) and handed
 to each writer in the registry, so the formats never disagree on which

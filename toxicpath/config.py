@@ -60,7 +60,7 @@ class _Section(BaseModel):
 
 
 class StoreSettings(_Section):
-    """Where the graph lives: an embedded file or a Neo4j server."""
+    """The graph store: an embedded file or a Neo4j server."""
 
     path: Path | None = None
     uri: str | None = None
@@ -148,15 +148,15 @@ class ChannelSettings(_Section):
 
     @model_validator(mode="after")
     def _one_url(self) -> ChannelSettings:
-        given = [
+        configured = [
             name
             for name in ("url", "url_env", "url_file")
             if getattr(self, name) is not None
         ]
-        if len(given) != 1:
+        if len(configured) != 1:
             raise ValueError(
                 f"channel {self.name!r} needs exactly one of url, url_env or "
-                f"url_file (got {', '.join(given) or 'none'})"
+                f"url_file (got {', '.join(configured) or 'none'})"
             )
         if self.url is not None and not self.url.startswith(("http://", "https://")):
             raise ValueError(

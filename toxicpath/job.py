@@ -61,7 +61,7 @@ class JobOptions:
 
 @dataclass
 class JobResult:
-    """What a finished job produced and whether its threshold was met."""
+    """The products of a finished job and whether its threshold was met."""
 
     outcome: ScanOutcome
     evaluation: Evaluation

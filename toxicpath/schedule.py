@@ -47,7 +47,7 @@ def next_run(expression: str, after: datetime) -> datetime:
 
 @dataclass
 class Scheduler:
-    """Runs `arguments` as `toxicpath ARGS` at every cron time until stopped."""
+    """A foreground scheduler of `toxicpath ARGS` at every cron time until stopped."""
 
     cron: str
     arguments: Sequence[str]

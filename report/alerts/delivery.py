@@ -22,7 +22,7 @@ USER_AGENT = "toxicpath-alerts/1"
 
 
 class DeliveryError(RuntimeError):
-    """A payload could not be delivered; the message never holds the full URL."""
+    """A failed delivery; the message never contains the full URL."""
 
 
 @dataclass(frozen=True)

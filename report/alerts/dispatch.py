@@ -1,9 +1,9 @@
 """Route new and re-opened findings to channels by severity, then deliver what is due.
 
-Routing (`[alerts.routing]`) maps each severity to a cadence: `immediate`
-goes out at the end of the scan run that found it, `daily` and `weekly`
+Routing (`[alerts.routing]`) maps each severity to a cadence. `immediate`
+goes out at the end of the scan run that found it. `daily` and `weekly`
 collect in the state file until the channel's digest period has passed
-since its last digest, `off` never alerts. Flushing builds payloads for
+since its last digest. `off` never alerts. Flushing builds payloads for
 every due digest, then delivers the whole outbox, including payloads a
 failed earlier run left there.
 """
@@ -37,7 +37,7 @@ _SEVERITY_RANK = {
 
 @dataclass
 class AlertRunSummary:
-    """What one alert run queued, sent and left undelivered."""
+    """Counts of one alert run: queued, sent and left undelivered."""
 
     queued: int = 0
     sent: int = 0

@@ -1,4 +1,4 @@
-"""What one alert is about: a new or re-opened finding, in the form channels send."""
+"""The alert item: a new or re-opened finding, in the form channels send."""
 
 from __future__ import annotations
 

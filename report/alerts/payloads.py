@@ -1,7 +1,7 @@
 """Payloads per channel type: generic webhook JSON, Slack message, SOAR ticket.
 
 A webhook or Slack channel gets one message per flush and cadence, listing
-its findings; a ticket channel gets one ticket per finding, because a SOAR
+its findings. A ticket channel gets one ticket per finding, because a SOAR
 tool opens, assigns and closes tickets one finding at a time.
 """
 

@@ -1,8 +1,9 @@
 """The alert state file (SQLite): findings awaiting a digest, undelivered payloads.
 
-`pending` holds alert items per channel and cadence until their digest is
-due; `outbox` holds built payloads until a delivery succeeds; `digests`
-records when each channel's digest of each cadence last went out.
+Table `pending` keeps alert items per channel and cadence until their
+digest is due. Table `outbox` keeps built payloads until a delivery
+succeeds. Table `digests` records when each channel's digest of each cadence
+last went out.
 """
 
 from __future__ import annotations

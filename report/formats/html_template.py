@@ -41,7 +41,7 @@ generated {{ data.generated_at }} by toxicpath {{ data.tool_version }}.
 <h2>Scan coverage</h2>
 {% if data.coverage is none %}
 <p class="not-evaluated">Coverage unknown: the scan's snapshot was not kept, so this report
-cannot say which accounts, regions and services were read.</p>
+cannot list which accounts, regions and services were read.</p>
 {% else %}
 <p>{{ data.coverage | length }} account, region and service combinations;
 {{ not_evaluated | length }} not evaluated.</p>

@@ -78,7 +78,7 @@ def _report(
     try:
         if graph.current_scan() is None:
             raise fail(
-                "the store holds no scan yet; run `toxicpath scan --input ...` first",
+                "the store contains no scan; run `toxicpath scan --input ...` first",
                 ExitCode.INPUT,
             )
         evaluation = evaluate_store(
