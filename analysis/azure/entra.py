@@ -40,7 +40,7 @@ LIMITED_PASSWORD_RESET_ROLES = frozenset(
     }
 )
 # Microsoft Graph's application id and the app roles (application
-# permissions) that lead to takeover, as BloodHound's MG* edges model them.
+# permissions) that let a service principal take over other principals.
 MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
 GRAPH_TENANT_TAKEOVER = {
     # RoleManagement.ReadWrite.Directory: assign itself Global Administrator.

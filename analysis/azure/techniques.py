@@ -4,8 +4,8 @@ Each technique names the ARM resource types it applies to and the actions it
 needs, as an AND of alternatives: every group in `requires` must have one
 allowed action. Checks run on effective actions (custom roles included), not
 on role names, so a custom role with `runCommand/action` counts like Virtual
-Machine Contributor. The edges follow BloodHound's AZ* abuse edges, evaluated
-at every scope instead of only where the assignment scope equals the resource.
+Machine Contributor. An assignment at any scope above the resource counts,
+not only one made on the resource itself.
 """
 
 from __future__ import annotations
