@@ -29,7 +29,7 @@ from toxicpath.ingest.aws.collect.services.organizations import (
     collect_organizations,
 )
 from toxicpath.ingest.aws.collect.services.rds import collect_rds
-from toxicpath.ingest.aws.collect.services.s3 import collect_s3
+from toxicpath.ingest.aws.collect.services.s3 import collect_s3, collect_s3control
 from toxicpath.ingest.aws.collect.services.secretsmanager import (
     collect_secretsmanager,
 )
@@ -44,6 +44,7 @@ GLOBAL_COLLECTORS: dict[str, ServiceCollector] = {
     "iam": collect_iam,
     "organizations": collect_organizations,
     "s3": collect_s3,
+    "s3control": collect_s3control,
 }
 
 # Regional services, read once per account and enabled region.

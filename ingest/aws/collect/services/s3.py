@@ -2,7 +2,7 @@
 
 Buckets are account-wide, so responses carry the region "global" and the
 bucket's own region is recorded through get-bucket-location. The account-level
-Block Public Access setting comes from S3 Control (service `s3control`).
+Block Public Access setting comes from S3 Control, a service of its own.
 """
 
 from __future__ import annotations
@@ -36,14 +36,17 @@ _BUCKET_OPERATIONS = (
 )
 
 
-def collect_s3(recorder: ServiceRecorder, options: AwsCollectOptions) -> None:
-    """Read every bucket's access settings and the account's public access block."""
+def collect_s3control(recorder: ServiceRecorder, options: AwsCollectOptions) -> None:
+    """Read the account-level Block Public Access setting."""
     recorder.call(
         "get_public_access_block",
-        service="s3control",
         params={"AccountId": recorder.account},
         absent=("NoSuchPublicAccessBlockConfiguration",),
     )
+
+
+def collect_s3(recorder: ServiceRecorder, options: AwsCollectOptions) -> None:
+    """Read every bucket's access settings."""
     listed = recorder.paginate("list_buckets")
     for bucket in (listed or {}).get("Buckets", []):
         for operation in _BUCKET_OPERATIONS:

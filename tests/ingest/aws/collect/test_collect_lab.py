@@ -237,6 +237,15 @@ def test_account_public_access_block(lab_snapshot: Snapshot, aws_lab: AwsLab) ->
         aws_lab.management_account_id,
     )
     assert management == []
+    statuses = {
+        entry.account: entry.status
+        for entry in lab_snapshot.coverage
+        if entry.service == "s3control"
+    }
+    assert statuses == {
+        aws_lab.management_account_id: "ok",
+        aws_lab.member_account_id: "ok",
+    }
 
 
 def test_organization_and_scp(lab_snapshot: Snapshot, aws_lab: AwsLab) -> None:
