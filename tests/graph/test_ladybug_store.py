@@ -371,3 +371,23 @@ def test_missing_technique_stored_empty(
     rows = store.query("MATCH ()-[e:CAN_ESCALATE]->() RETURN e.technique AS technique")
     assert rows == [{"technique": ""}]
     store.close()
+
+
+def test_many_edge_endpoints_resolved(
+    tmp_path: Path, make_scan: Callable[..., ScanInfo]
+) -> None:
+    records = GraphRecords()
+    for index in range(150):
+        records.add_node("Identity", f"role/{index}", type="role")
+    for index in range(149):
+        records.add_edge(
+            "CAN_ASSUME", f"role/{index}", f"role/{index + 1}", conditional=False
+        )
+    store = LadybugStore(tmp_path / "graph.lbdb")
+    store.load(records, make_scan("scan-1"))
+    # More endpoints than the IN-list lookup handles, so the id column is read.
+    rows = store.query("MATCH ()-[e:CAN_ASSUME]->() RETURN e AS edge")
+    pairs = sorted((row["edge"].source, row["edge"].target) for row in rows)
+    expected = sorted((f"role/{i}", f"role/{i + 1}") for i in range(149))
+    assert pairs == expected
+    store.close()
