@@ -38,6 +38,7 @@ class Technique:
     # the user-assigned identity itself); "access": CAN_ACCESS the resource.
     edge: str = "identity"
     level: str = "admin"
+    # A documentation page for the technique, where one was checked.
     reference: str = ""
 
     @property
@@ -61,27 +62,25 @@ TECHNIQUES: tuple[Technique, ...] = (
         id="azure-vm-run-command",
         title="Run a command on the VM and read its managed identity token from IMDS",
         resource_types=(VIRTUAL_MACHINE_TYPE,),
+        reference="https://learn.microsoft.com/en-us/rest/api/compute/virtual-machines/run-command",
         requires=(
             (
                 "Microsoft.Compute/virtualMachines/runCommand/action",
                 "Microsoft.Compute/virtualMachines/runCommands/write",
             ),
         ),
-        reference="https://learn.microsoft.com/azure/virtual-machines/run-command-overview",
     ),
     Technique(
         id="azure-vm-extension",
         title="Install a custom script extension that runs as SYSTEM or root",
         resource_types=(VIRTUAL_MACHINE_TYPE,),
         requires=(("Microsoft.Compute/virtualMachines/extensions/write",),),
-        reference="https://learn.microsoft.com/azure/virtual-machines/extensions/overview",
     ),
     Technique(
         id="azure-vm-admin-login",
         title="Sign in to the VM as administrator with Entra ID and use its identity",
         resource_types=(VIRTUAL_MACHINE_TYPE,),
         data_requires=(("Microsoft.Compute/virtualMachines/loginAsAdmin/action",),),
-        reference="https://learn.microsoft.com/entra/identity/devices/howto-vm-sign-in-azure-ad-linux",
     ),
     Technique(
         id="azure-vmss-run-command",
@@ -95,7 +94,6 @@ TECHNIQUES: tuple[Technique, ...] = (
                 "Microsoft.Compute/virtualMachineScaleSets/write",
             ),
         ),
-        reference="https://learn.microsoft.com/azure/virtual-machines/run-command-overview",
     ),
     Technique(
         id="azure-web-app-code",
@@ -110,7 +108,6 @@ TECHNIQUES: tuple[Technique, ...] = (
                 "Microsoft.Web/sites/functions/write",
             ),
         ),
-        reference="https://learn.microsoft.com/azure/app-service/overview-managed-identity",
     ),
     Technique(
         id="azure-automation-runbook",
@@ -123,14 +120,12 @@ TECHNIQUES: tuple[Technique, ...] = (
             ),
             ("Microsoft.Automation/automationAccounts/jobs/write",),
         ),
-        reference="https://learn.microsoft.com/azure/automation/enable-managed-identity-for-automation",
     ),
     Technique(
         id="azure-logic-app-workflow",
         title="Edit the workflow to send its managed identity token out",
         resource_types=(LOGIC_APP_TYPE,),
         requires=(("Microsoft.Logic/workflows/write",),),
-        reference="https://learn.microsoft.com/azure/logic-apps/authenticate-with-managed-identity",
     ),
     Technique(
         id="azure-aks-command",
@@ -144,7 +139,6 @@ TECHNIQUES: tuple[Technique, ...] = (
                 "Microsoft.ContainerService/managedClusters/write",
             ),
         ),
-        reference="https://learn.microsoft.com/azure/aks/use-managed-identity",
     ),
     Technique(
         id="azure-uami-federated-credential",
@@ -155,7 +149,6 @@ TECHNIQUES: tuple[Technique, ...] = (
                 "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write",
             ),
         ),
-        reference="https://learn.microsoft.com/entra/workload-id/workload-identity-federation-create-trust-user-assigned-managed-identity",
     ),
     Technique(
         id="azure-uami-assign",
@@ -163,7 +156,6 @@ TECHNIQUES: tuple[Technique, ...] = (
         "resource group, then read its token",
         resource_types=(UAMI_TYPE,),
         requires=(("Microsoft.ManagedIdentity/userAssignedIdentities/assign/action",),),
-        reference="https://learn.microsoft.com/entra/identity/managed-identities-azure-resources/how-manage-user-assigned-managed-identities",
     ),
     Technique(
         id="azure-storage-list-keys",
@@ -172,7 +164,6 @@ TECHNIQUES: tuple[Technique, ...] = (
         requires=(("Microsoft.Storage/storageAccounts/listkeys/action",),),
         edge="access",
         level="admin",
-        reference="https://learn.microsoft.com/azure/storage/common/storage-account-keys-manage",
     ),
     Technique(
         id="azure-storage-blob-write",
@@ -183,7 +174,6 @@ TECHNIQUES: tuple[Technique, ...] = (
         ),
         edge="access",
         level="write",
-        reference="https://learn.microsoft.com/azure/storage/blobs/authorize-access-azure-active-directory",
     ),
     Technique(
         id="azure-storage-blob-read",
@@ -194,7 +184,6 @@ TECHNIQUES: tuple[Technique, ...] = (
         ),
         edge="access",
         level="read",
-        reference="https://learn.microsoft.com/azure/storage/blobs/authorize-access-azure-active-directory",
     ),
     Technique(
         id="azure-keyvault-secret-read",
@@ -203,7 +192,6 @@ TECHNIQUES: tuple[Technique, ...] = (
         data_requires=(("Microsoft.KeyVault/vaults/secrets/getSecret/action",),),
         edge="access",
         level="read",
-        reference="https://learn.microsoft.com/azure/key-vault/general/rbac-guide",
     ),
     Technique(
         id="azure-keyvault-key-use",
@@ -218,7 +206,6 @@ TECHNIQUES: tuple[Technique, ...] = (
         ),
         edge="access",
         level="read",
-        reference="https://learn.microsoft.com/azure/key-vault/general/rbac-guide",
     ),
     Technique(
         id="azure-keyvault-access-policy-self-grant",
@@ -232,7 +219,6 @@ TECHNIQUES: tuple[Technique, ...] = (
         ),
         edge="access",
         level="admin",
-        reference="https://learn.microsoft.com/azure/key-vault/general/security-features",
     ),
     Technique(
         id="azure-vm-control",
@@ -247,7 +233,6 @@ TECHNIQUES: tuple[Technique, ...] = (
         ),
         edge="access",
         level="admin",
-        reference="https://learn.microsoft.com/azure/virtual-machines/run-command-overview",
     ),
 )
 
