@@ -43,10 +43,21 @@ def test_fail_on_new_critical_tracks_baseline(
     )
     assert code == 0
 
-    code, _, stderr = _scan(
-        store, demo_estate_path(), "--fail-on", "new-critical", "--log-format", "json"
+    code, stdout, stderr = _scan(
+        store,
+        demo_estate_path(),
+        "--fail-on",
+        "new-critical",
+        "--log-format",
+        "json",
+        "--output",
+        "json",
     )
     assert code == 1
+    document = json.loads(stdout)
+    assert document["fail_on_met"]
+    assert set(document["fail_on_met"]) <= set(document["findings"]["new"])
+    assert document["findings"]["open_by_severity"]["critical"] >= 2
     lines = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
     finished = [entry for entry in lines if entry["logger"] == "toxicpath.job"]
     assert finished

@@ -6,7 +6,7 @@ import sys
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -83,7 +83,12 @@ def _run_with_progress(inputs: list[Path], store: str | None, kind: str) -> Scan
 
 
 def _print_outcome(
-    outcome: ScanOutcome, output: OutputFormat, *, top: int, store: str | None
+    outcome: ScanOutcome,
+    output: OutputFormat,
+    *,
+    top: int,
+    store: str | None,
+    extra: dict[str, Any] | None = None,
 ) -> None:
     from toxicpath.ui.cli.graph_cmd import load_path_views
     from toxicpath.ui.cli.paths_view import print_paths
@@ -115,6 +120,7 @@ def _print_outcome(
                 },
                 "not_evaluated": not_evaluated,
                 "paths": [path.to_dict() for path in paths],
+                **(extra or {}),
             }
         )
         return
@@ -345,10 +351,44 @@ def run_job_command(
     except (BaselineError, AcceptanceError) as error:
         raise fail(str(error), ExitCode.INPUT) from None
     if not quiet:
-        _print_outcome(result.outcome, output, top=top, store=options.store_spec)
+        _print_outcome(
+            result.outcome,
+            output,
+            top=top,
+            store=options.store_spec,
+            extra=_job_document(result),
+        )
         _print_job_summary(result)
     if result.threshold_met:
         raise typer.Exit(int(ExitCode.FINDINGS))
+
+
+def _job_document(result: JobResult) -> dict[str, Any]:
+    """Return the job's part of `scan --output json`."""
+    report = result.report
+    return {
+        "findings": {
+            "total": len(result.evaluation.findings),
+            "open_by_severity": report.open_counts(),
+            "new": sorted(report.new_fingerprints),
+            "baseline": result.baseline_id,
+        },
+        "rules_not_evaluated": [
+            {"rule_id": rule_id, "error": error}
+            for rule_id, error in report.rule_failures
+        ],
+        "fail_on_met": [f.fingerprint for f in result.threshold_findings],
+        "reports": [str(path) for path in result.written_reports],
+        "alerts": (
+            {
+                "queued": result.alerts.queued,
+                "sent": result.alerts.sent,
+                "undelivered": result.alerts.undelivered,
+            }
+            if result.alerts is not None
+            else None
+        ),
+    }
 
 
 def _print_job_summary(result: JobResult) -> None:
