@@ -17,6 +17,7 @@ Cloud Storage buckets add two rules:
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -244,8 +245,6 @@ def _admin_reach(
 
 def attrs_note(props: dict[str, Any], key: str, value: Any) -> None:
     """Set one key in a node's JSON `attrs` property."""
-    import json
-
     attrs = json.loads(props.get("attrs") or "{}")
     attrs[key] = value
     props["attrs"] = to_json_text(attrs)

@@ -2,7 +2,7 @@
 
 - CAN_ESCALATE to a project's `account_admin` for every member that can set
   the IAM policy of the project, of an ancestor folder or of the organization,
-  or that can update a custom role it holds there.
+  or that can update a custom role granted to it there.
 - CAN_ASSUME to a service account for members that can mint its credentials
   (getAccessToken, signBlob, signJwt), and CAN_ESCALATE for key creation,
   setIamPolicy on the account, implicit delegation through another account,
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from toxicpath.analysis.gcp import ids
-from toxicpath.analysis.gcp.iam import Decision, IamEvaluator
+from toxicpath.analysis.gcp.iam import Decision, Grant, IamEvaluator
 from toxicpath.analysis.gcp.nodes import IdentityIndex
 from toxicpath.analysis.gcp.techniques import (
     ACT_AS,
@@ -174,15 +174,9 @@ def _admin_technique(
         parent = binding.role.split("/roles/", 1)[0]
         decision = evaluator.decide(member, ROLE_UPDATE, CRM_PREFIX + parent)
         if decision.allowed:
-            decision.grants.append(_held_role_grant(binding))
+            decision.grants.append(Grant(binding))
             return "gcp-custom-role-update", decision
     return "", None
-
-
-def _held_role_grant(binding: Any) -> Any:
-    from toxicpath.analysis.gcp.iam import Grant
-
-    return Grant(binding)
 
 
 def _is_admin(run: EscalationContext, member: str, project_key: str) -> bool:

@@ -17,12 +17,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from toxicpath.analysis.gcp import ids
 from toxicpath.analysis.gcp.firewall import (
     ALL_PORTS,
+    Exposure,
     FirewallRule,
     Interval,
     evaluate,
+    merge_intervals,
     network_key,
     parse_ports,
     policy_rules,
@@ -38,8 +39,6 @@ from toxicpath.ingest.gcp.assets import (
     FORWARDING_RULE_TYPE,
     GLOBAL_FORWARDING_RULE_TYPE,
     INSTANCE_TYPE,
-    NETWORK_TYPE,
-    SUBNETWORK_TYPE,
 )
 from toxicpath.ingest.gcp.estate import GcpAsset, GcpEstate
 from toxicpath.ingest.transform import TransformContext
@@ -173,9 +172,7 @@ def _instance_exposure(
             )
     if not combined_open:
         return
-    from toxicpath.analysis.gcp.firewall import Exposure, _normalise
-
-    combined = Exposure(open={p: _normalise(v) for p, v in combined_open.items()})
+    combined = Exposure(open={p: merge_intervals(v) for p, v in combined_open.items()})
     name = str(records.nodes[asset.name].props.get("name", asset.name))
     records.add_edge(
         "EXPOSED_TO",
@@ -218,11 +215,11 @@ def _network_facts(
     interface: dict[str, Any],
     network: str,
 ) -> None:
-    for key, asset_type in (("subnetwork", SUBNETWORK_TYPE), ("network", NETWORK_TYPE)):
+    # The subnetwork node when the input has it, else the VPC network node.
+    for key in ("subnetwork", "network"):
         value = str(interface.get(key) or "")
         if not value:
             continue
-        del asset_type
         target = COMPUTE_PREFIX + network_key(value)
         if target in records.nodes:
             add_fact_edge(
@@ -310,9 +307,4 @@ def _forwarding_ports(data: dict[str, Any]) -> dict[str, tuple[Interval, ...]]:
 
 
 def _labels(ports: dict[str, tuple[Interval, ...]]) -> list[str]:
-    from toxicpath.analysis.gcp.firewall import Exposure
-
     return Exposure(open=dict(ports)).labels()
-
-
-__all__ = ["derive_exposure_edges", "ids"]

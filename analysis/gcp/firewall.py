@@ -1,11 +1,11 @@
 """Evaluate GCP firewall rules for traffic from the internet to one VM.
 
-Order (the default `AFTER_CLASSIC_FIREWALL` enforcement order): hierarchical
-firewall policies of the organization, then of each folder from the top
-down; then the VPC network's firewall rules; then network firewall policies
-attached to the VPC; then the implied deny-ingress rule. Within a policy,
-rules run by priority (lower first). Among VPC rules of equal priority a deny
-wins. The first rule that matches a packet decides, except `goto_next`,
+The default `AFTER_CLASSIC_FIREWALL` enforcement order runs hierarchical
+firewall policies of the organization first, then those of each folder from
+the top down. The VPC network's firewall rules come next, then network
+firewall policies attached to the VPC, and last the implied deny-ingress rule.
+Within a policy, rules run by priority (lower first). Among VPC rules of equal
+priority a deny wins. The first rule that matches a packet decides, except `goto_next`,
 which hands it to the next stage.
 
 Ports are tracked per protocol (tcp, udp, icmp) as closed intervals. A rule
@@ -15,9 +15,9 @@ A deny rule decides only when it covers all IPv4 addresses (`0.0.0.0/0`), so
 a deny for some public ranges in front of a broad allow still reports the
 allow.
 
-NOTE: sources limited to some public ranges are reported with those ranges,
-and such an allow leaves the ports open to the rest of the internet for later
-rules. Secure Tags (`targetSecureTags`) and regional system policies are not
+NOTE: an allow for some public ranges is reported with those ranges and does
+not decide the ports for other internet sources, so later rules still apply
+to them; the exposure is the union. Secure Tags (`targetSecureTags`) and regional system policies are not
 evaluated.
 """
 
@@ -103,7 +103,7 @@ def parse_ports(
                     ports.setdefault(name, []).append((int(low), int(high or low)))
                 except ValueError:
                     continue
-    return {name: _normalise(intervals) for name, intervals in ports.items()}
+    return {name: merge_intervals(intervals) for name, intervals in ports.items()}
 
 
 def vpc_rule(data: dict[str, Any], name: str, stage: int) -> FirewallRule | None:
@@ -237,11 +237,11 @@ def evaluate(
         if matched:
             exposure.cidrs.update(ranges)
             exposure.rules.append(rule.name)
-    exposure.open = {p: _normalise(v) for p, v in opened.items() if v}
+    exposure.open = {p: merge_intervals(v) for p, v in opened.items() if v}
     return exposure
 
 
-def _normalise(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
+def merge_intervals(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
     merged: list[list[int]] = []
     for low, high in sorted(intervals):
         if merged and low <= merged[-1][1] + 1:
@@ -260,7 +260,7 @@ def _intersect(
             low, high = max(a_low, b_low), min(a_high, b_high)
             if low <= high:
                 result.append((low, high))
-    return _normalise(result)
+    return merge_intervals(result)
 
 
 def _subtract(
@@ -278,4 +278,4 @@ def _subtract(
             if r_high < high:
                 next_result.append((r_high + 1, high))
         result = next_result
-    return _normalise(result)
+    return merge_intervals(result)

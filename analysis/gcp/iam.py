@@ -1,4 +1,4 @@
-"""Decide whether an IAM member holds a permission on a GCP resource.
+"""Decide whether an IAM member has a permission on a GCP resource.
 
 Evaluation follows Google's order for one request: deny policies first, then
 allow policies. (Principal access boundaries are not collected; see

@@ -171,7 +171,7 @@ def add_identity_nodes(
     """Add a node per IAM member and service account, and the public principals.
 
     `basic_roles` maps each member to the basic roles (owner, editor, viewer)
-    it holds anywhere; they go into the node's attributes for rules and reports.
+    granted to it anywhere; they go into the node's attributes for rules and reports.
     """
     index = IdentityIndex()
     scan_id = context.scan_id

@@ -6,9 +6,9 @@ documentation on service-account impersonation. Checks run on effective
 permissions (custom roles included), not on role names.
 
 Vehicles follow the "actAs plus vehicle" pattern: `iam.serviceAccounts.actAs`
-on a service account alone runs nothing, so a path needs actAs on the service
+on a service account alone runs nothing. A path needs actAs on the service
 account and every permission group of one vehicle in the service account's
-project (each group is an OR of alternatives; all groups must hold).
+project. Each group is an OR of alternatives, and all groups must be met.
 """
 
 from __future__ import annotations

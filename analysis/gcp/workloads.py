@@ -1,4 +1,4 @@
-"""Which service account each GCP workload runs as, and neutral resource types.
+"""Service accounts of GCP workloads, and the neutral type of each asset type.
 
 A workload's code gets its service account's token from the metadata server,
 so the asset gets a RUNS_AS edge to that account. Where the REST object names

@@ -12,7 +12,7 @@ methods, which are HTTP GET requests in the REST transport it uses. Sources:
 - IAM v2 deny policies on the organization, each folder and each project.
 
 Predefined role definitions come from the bundled catalog, because
-`google-cloud-iam`'s IAM Admin client speaks gRPC only; custom roles,
+`google-cloud-iam`'s IAM Admin client speaks gRPC only. Custom roles,
 service accounts and key metadata arrive through Cloud Asset Inventory.
 
 A disabled API (403 with reason SERVICE_DISABLED) is recorded as
@@ -93,7 +93,7 @@ class _Tally:
 
 @dataclass
 class _Scope:
-    """What the collector found in Resource Manager for the requested scope."""
+    """Organization, folders and projects found in Resource Manager."""
 
     organization: str = ""
     folders: list[str] = field(default_factory=list)

@@ -3,8 +3,8 @@
 Accepted in one file, or in a folder searched recursively for `.json`,
 `.jsonl`, `.ndjson` and `.dump` files:
 
-- `gcloud asset export` output: JSON Lines, one asset per line, in the
-  snake_case export envelope or the camelCase API envelope; blank lines and
+- `gcloud asset export` output: JSON Lines with one asset per line, in the
+  snake_case export envelope or the camelCase API envelope. Blank lines and
   lines starting with `#` are skipped;
 - a JSON array of assets (`gcloud asset list --format=json`, policy-library
   fixtures), or a `ListAssets` page `{"assets": [...]}`;
@@ -193,7 +193,10 @@ def _from_json_lines(path: Path, text: str) -> list[dict[str, Any]]:
             )
         assets.append(normalize_asset(item))
     if not assets:
-        raise InputError(path, "the file holds only comments and blank lines")
+        raise InputError(
+            path,
+            "the file contains only comments and blank lines; export the assets again",
+        )
     return assets
 
 
@@ -319,11 +322,11 @@ def scope_of(assets: list[dict[str, Any]]) -> str:
 
 
 def import_coverage(snapshot: Snapshot) -> list[CoverageEntry]:
-    """Say which GCP services an import holds, per scope.
+    """Return coverage entries for the GCP services an import contains, per scope.
 
     A service with no asset in the input is `not_collected`, so reports show
     that its resources were not evaluated rather than absent. `iam` counts as
-    read when the input holds IAM policies. Deny policies are not part of a
+    read when the input contains IAM policies. Deny policies are not part of a
     Cloud Asset export, so an import without a deny-policy file marks
     `iam-deny` `not_collected`: a deny rule in the real estate could block
     paths the report shows.

@@ -4,7 +4,7 @@ The organization: project prod-app (number 300) under folder production,
 project dev-sandbox (400) under the organization. Service account deployer
 is Owner of prod-app; alice has Token Creator on it and bob only Service
 Account User. The Compute Engine default account is Editor and runs two
-VMs with external addresses; an SSH rule open to 0.0.0.0/0 targets the tag
+VMs with external addresses. An SSH rule open to 0.0.0.0/0 targets the tag
 of vm-web only. Two buckets grant allUsers objectViewer, one with public
 access prevention enforced.
 """
