@@ -17,8 +17,8 @@ allow.
 
 NOTE: an allow for some public ranges is reported with those ranges and does
 not decide the ports for other internet sources, so later rules still apply
-to them; the exposure is the union. Secure Tags (`targetSecureTags`) and regional system policies are not
-evaluated.
+to them, and the exposure is the union. Secure Tags (`targetSecureTags`) and
+regional system policies are not evaluated.
 """
 
 from __future__ import annotations
