@@ -143,3 +143,20 @@ def test_unknown_auth_method_rejected() -> None:
     with pytest.raises(CredentialError) as caught:
         build_credential(CredentialOptions(method="password"))
     assert "service-principal" in str(caught.value)
+
+
+def test_tenant_scoped_credential_passes_tenant() -> None:
+    from toxicpath.ingest.azure.credentials import TenantScopedCredential
+
+    seen: list[dict[str, Any]] = []
+
+    class Recording:
+        def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
+            seen.append(kwargs)
+            return AccessToken("fake-token", int(time.time()) + 3600)
+
+    credential = TenantScopedCredential(
+        Recording(), "44444444-4444-4444-4444-444444444444"
+    )
+    credential.get_token("https://management.azure.com/.default")
+    assert seen == [{"tenant_id": "44444444-4444-4444-4444-444444444444"}]
