@@ -4,7 +4,9 @@ Each resource is exposed one way. The RDS instance, its snapshot and an EBS
 snapshot are public. An SQS queue and an SNS topic have policies that allow
 any principal, and an ECR repository is shared with the member account. An
 ECS task definition runs as a role that reads S3, an EKS cluster has a public
-endpoint, and a DynamoDB table completes the set. Secret values again
+endpoint, and a DynamoDB table completes the set. A Redshift cluster is
+publicly accessible and an OpenSearch domain outside any VPC has an access
+policy that allows any principal. Secret values again
 contain LAB_SECRET_MARKER.
 """
 
@@ -30,6 +32,8 @@ class LabStores:
     topic_arn: str = ""
     repository_name: str = "web-images"
     table_name: str = "sessions"
+    warehouse_id: str = "analytics-warehouse"
+    search_domain: str = "order-search"
     task_family: str = "report-generator"
     task_role_arn: str = ""
     cluster_name: str = "platform"
@@ -64,6 +68,7 @@ def build_lab_stores(
     _build_ebs_snapshot(session, stores)
     _build_queue_and_topic(session, stores)
     _build_containers(session, stores, member_account_id, subnet_ids)
+    _build_analytics(session, stores)
     session.client("dynamodb").create_table(
         TableName=stores.table_name,
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
@@ -93,6 +98,24 @@ def _build_databases(session: boto3.Session, stores: LabStores) -> None:
         DBSnapshotIdentifier=stores.db_snapshot_id,
         AttributeName="restore",
         ValuesToAdd=["all"],
+    )
+
+
+def _build_analytics(session: boto3.Session, stores: LabStores) -> None:
+    session.client("redshift").create_cluster(
+        ClusterIdentifier=stores.warehouse_id,
+        NodeType="ra3.xlplus",
+        MasterUsername="analytics",
+        MasterUserPassword=f"Pw1-{LAB_SECRET_MARKER}",
+        PubliclyAccessible=True,
+        Encrypted=False,
+    )
+    session.client("opensearch").create_domain(
+        DomainName=stores.search_domain,
+        AccessPolicies=_allow_everyone(
+            "es:ESHttpGet",
+            f"arn:aws:es:us-east-1:123456789012:domain/{stores.search_domain}/*",
+        ),
     )
 
 

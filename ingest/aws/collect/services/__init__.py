@@ -10,6 +10,10 @@ from collections.abc import Callable
 
 from toxicpath.ingest.aws.collect.options import AwsCollectOptions
 from toxicpath.ingest.aws.collect.recorder import ServiceRecorder
+from toxicpath.ingest.aws.collect.services.analytics import (
+    collect_opensearch,
+    collect_redshift,
+)
 from toxicpath.ingest.aws.collect.services.containers import (
     collect_ecr,
     collect_ecs,
@@ -54,6 +58,8 @@ REGIONAL_COLLECTORS: dict[str, ServiceCollector] = {
     "elbv2": collect_elbv2,
     "lambda": collect_lambda,
     "rds": collect_rds,
+    "redshift": collect_redshift,
+    "opensearch": collect_opensearch,
     "kms": collect_kms,
     "secretsmanager": collect_secretsmanager,
     "ssm": collect_ssm,

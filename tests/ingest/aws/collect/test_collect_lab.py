@@ -340,3 +340,14 @@ def test_container_responses_recorded(lab_snapshot: Snapshot, aws_lab: AwsLab) -
     assert repository.params == {"repositoryName": "web-images"}
     (table,) = _responses(lab_snapshot, "dynamodb", "describe-table", account)
     assert table.params == {"TableName": "sessions"}
+
+
+def test_analytics_stores_recorded(lab_snapshot: Snapshot, aws_lab: AwsLab) -> None:
+    account = aws_lab.management_account_id
+    (clusters,) = _responses(lab_snapshot, "redshift", "describe-clusters", account)
+    (cluster,) = clusters.body["Clusters"]
+    assert cluster["ClusterIdentifier"] == aws_lab.stores.warehouse_id
+    assert cluster["PubliclyAccessible"] is True
+    (domain,) = _responses(lab_snapshot, "opensearch", "describe-domain", account)
+    assert domain.params == {"DomainName": aws_lab.stores.search_domain}
+    assert "es:ESHttpGet" in domain.body["DomainStatus"]["AccessPolicies"]

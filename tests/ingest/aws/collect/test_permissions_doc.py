@@ -15,7 +15,11 @@ from toxicpath.ingest.snapshot import Snapshot
 DOC = Path(__file__).resolve().parents[4] / "docs" / "aws-permissions.md"
 
 # IAM action prefix of each botocore service whose prefix differs.
-_ACTION_PREFIX = {"elb": "elasticloadbalancing", "elbv2": "elasticloadbalancing"}
+_ACTION_PREFIX = {
+    "elb": "elasticloadbalancing",
+    "elbv2": "elasticloadbalancing",
+    "opensearch": "es",
+}
 
 # API operations whose IAM action has another name.
 _ACTION_NAME = {
