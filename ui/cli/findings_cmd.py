@@ -1,4 +1,4 @@
-"""`toxicpath findings`, `diff`, `accept`, `compliance` and `rules`.
+"""`toxicpath findings`, `diff`, `accept`, `compliance`, `rules` and `choke-points`.
 
 Each command takes a store spec (`--store`) and works on the store's
 current scan; history and the acceptance file live beside the store.
@@ -112,7 +112,7 @@ def _findings(
         graph.close()
     if record:
         record_evaluation(history_for_store(store), evaluation)
-    shown = [
+    listed = [
         f
         for f in evaluation.findings
         if (show_all or f.status == "open")
@@ -122,7 +122,7 @@ def _findings(
         emit_json(
             {
                 "scan": evaluation.scan.id if evaluation.scan else None,
-                "findings": [f.to_dict() for f in shown],
+                "findings": [f.to_dict() for f in listed],
                 "rules_not_evaluated": [
                     {"rule_id": r.rule_id, "error": r.error}
                     for r in evaluation.failures
@@ -140,7 +140,7 @@ def _findings(
                 "path": " → ".join(f.path.edge_types),
                 "fingerprint": f.fingerprint,
             }
-            for f in shown
+            for f in listed
         ]
         emit_table(
             rows,
