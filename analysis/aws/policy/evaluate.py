@@ -219,32 +219,7 @@ def allowed_actions(
     """
     universe = action_universe(candidate_actions)
     account = _resource_account(resource, resource_account)
-    choices = _region_choices(
-        principal_policies, resource_policy, rcp_levels, resource, context
-    )
-    if choices:
-        best: dict[str, EvaluationResult] = {}
-        for region in choices:
-            chosen = replace(
-                context, extra={**context.extra, "aws:RequestedRegion": region}
-            )
-            results = _allowed_actions_in(
-                principal_policies,
-                universe,
-                resource=resource,
-                context=chosen,
-                resource_policy=resource_policy,
-                resource_account=account,
-                resource_policy_required=resource_policy_required,
-                rcp_levels=rcp_levels,
-            )
-            for action, result in results.items():
-                with_choice = replace(
-                    result, chosen_keys=(("aws:RequestedRegion", region),)
-                )
-                best[action] = most_permissive(best.get(action), with_choice)
-        return best
-    return _allowed_actions_in(
+    results = _allowed_actions_in(
         principal_policies,
         universe,
         resource=resource,
@@ -254,6 +229,42 @@ def allowed_actions(
         resource_policy_required=resource_policy_required,
         rcp_levels=rcp_levels,
     )
+    # Only results that still depend on the region can change when the
+    # caller picks one, so only those actions are evaluated again.
+    region_dependent = [
+        action
+        for action, result in results.items()
+        if any(c.key.lower() == REQUESTED_REGION for c in result.undecided)
+    ]
+    if not region_dependent:
+        return results
+    choices = _region_choices(
+        principal_policies, resource_policy, rcp_levels, resource, context
+    )
+    if not choices:
+        return results
+    best: dict[str, EvaluationResult] = {}
+    for region in choices:
+        chosen = replace(
+            context, extra={**context.extra, "aws:RequestedRegion": region}
+        )
+        in_region = _allowed_actions_in(
+            principal_policies,
+            action_universe(region_dependent),
+            resource=resource,
+            context=chosen,
+            resource_policy=resource_policy,
+            resource_account=account,
+            resource_policy_required=resource_policy_required,
+            rcp_levels=rcp_levels,
+        )
+        for action, result in in_region.items():
+            with_choice = replace(
+                result, chosen_keys=(("aws:RequestedRegion", region),)
+            )
+            best[action] = most_permissive(best.get(action), with_choice)
+    results.update(best)
+    return results
 
 
 def _region_choices(
