@@ -287,7 +287,45 @@ def load_config(path: Path | None = None) -> ToxicpathConfig:
         raise ConfigError(f"{resolved}: invalid TOML: {error}") from error
     except OSError as error:
         raise ConfigError(f"{resolved}: cannot read: {error.strerror}") from error
-    return parse_config(raw, source=str(resolved))
+    config = parse_config(raw, source=str(resolved))
+    return anchor_paths(config, base=resolved.parent)
+
+
+def anchor_paths(config: ToxicpathConfig, *, base: Path) -> ToxicpathConfig:
+    """Resolve the file's relative paths against `base`, the file's own folder.
+
+    A path in a configuration file means the same file whichever folder the
+    job starts in (cron starts in the home folder, Kubernetes in the image's
+    working directory).
+    """
+
+    def anchored(path: Path | None) -> Path | None:
+        if path is None:
+            return None
+        expanded = path.expanduser()
+        return expanded if expanded.is_absolute() else base / expanded
+
+    store = config.store.model_copy(
+        update={
+            "path": anchored(config.store.path),
+            "password_file": anchored(config.store.password_file),
+        }
+    )
+    channels = [
+        channel.model_copy(update={"url_file": anchored(channel.url_file)})
+        for channel in config.alerts.channels
+    ]
+    alerts = config.alerts.model_copy(
+        update={"channels": channels, "state_file": anchored(config.alerts.state_file)}
+    )
+    return config.model_copy(
+        update={
+            "store": store,
+            "alerts": alerts,
+            "acceptance_file": anchored(config.acceptance_file),
+            "policies": anchored(config.policies),
+        }
+    )
 
 
 def parse_config(raw: dict[str, Any], *, source: str) -> ToxicpathConfig:

@@ -15,7 +15,6 @@ from toxicpath.findings.model import Finding
 from toxicpath.report.model import ReportData
 
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://github.com/toxicpath/toxicpath"
 FINGERPRINT_KEY = "toxicpath/v1"
 
 _LEVELS = {
@@ -44,7 +43,6 @@ def sarif_document(data: ReportData) -> dict[str, Any]:
             "driver": {
                 "name": "toxicpath",
                 "version": data.tool_version,
-                "informationUri": INFORMATION_URI,
                 "rules": [_rule(data, rule_id) for rule_id in rule_ids],
             }
         },

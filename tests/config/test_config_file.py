@@ -125,6 +125,17 @@ def test_invalid_toml_names_file(tmp_path: Path) -> None:
     assert "config.toml" in message
 
 
+def test_relative_paths_follow_config_file(tmp_path: Path) -> None:
+    config = load_config(
+        _write(
+            tmp_path,
+            'acceptance_file = "acceptances.yaml"\n[store]\npath = "data/graph.lbdb"\n',
+        )
+    )
+    assert config.acceptance_file == tmp_path / "acceptances.yaml"
+    assert config.store.spec == str(tmp_path / "data" / "graph.lbdb")
+
+
 def test_missing_explicit_file_is_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not found"):
         load_config(tmp_path / "absent.toml")

@@ -25,15 +25,16 @@ EXPORTS_POLICY = Path(
 
 
 @pytest.fixture(scope="session")
-def demo_result(tmp_path_factory: pytest.TempPathFactory) -> JobResult:
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The store file that `demo_result` scans into."""
+    return tmp_path_factory.mktemp("demo-job") / "graph.lbdb"
+
+
+@pytest.fixture(scope="session")
+def demo_result(demo_store: Path) -> JobResult:
     """One scan job of the demo estate in a fresh store, shared by format tests."""
-    folder = tmp_path_factory.mktemp("demo-job")
     return run_scan_job(
-        JobOptions(
-            inputs=[demo_estate_path()],
-            store_spec=str(folder / "graph.lbdb"),
-            kind="demo",
-        )
+        JobOptions(inputs=[demo_estate_path()], store_spec=str(demo_store), kind="demo")
     )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from py_ocsf_models.events.findings.detection_finding import DetectionFinding
+from typer.testing import CliRunner
 
 from toxicpath.job import JobResult
 from toxicpath.report.formats.cef import cef_line, escape_extension, escape_header
@@ -19,6 +20,7 @@ from toxicpath.report.formats.ocsf import render_ocsf
 from toxicpath.report.formats.sarif import sarif_document
 from toxicpath.report.model import CoverageRow
 from toxicpath.report.registry import FORMATS, parse_report_spec, write_report
+from toxicpath.ui.cli.main import app
 
 SARIF_SCHEMA = (
     Path(__file__).resolve().parents[1] / "data" / "report" / ("sarif-2.1.0-rtm.5.json")
@@ -195,3 +197,35 @@ def test_report_spec_rejects_unknown_format() -> None:
 def test_report_spec_needs_file() -> None:
     with pytest.raises(ValueError, match="is not FORMAT:FILE"):
         parse_report_spec("sarif")
+
+
+def test_report_command_writes_sarif(
+    demo_result: JobResult, demo_store: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "scan.sarif"
+    result = CliRunner().invoke(
+        app,
+        [
+            "report",
+            "--format",
+            "sarif",
+            "--output",
+            str(output),
+            "--store",
+            str(demo_store),
+        ],
+    )
+    assert result.exit_code == 0
+    document = json.loads(output.read_text(encoding="utf-8"))
+    assert list(_sarif_validator().iter_errors(document)) == []
+    assert document["runs"][0]["automationDetails"]["id"] == (
+        f"toxicpath/{demo_result.outcome.scan.id}"
+    )
+
+
+def test_report_command_rejects_empty_store(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["report", "--format", "json", "--store", str(tmp_path / "empty.lbdb")]
+    )
+    assert result.exit_code == 2
+    assert "contains no scan" in result.stderr

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from toxicpath.ui.cli.common import ExitCode, StoreOption, fail, handle_errors
 from toxicpath.ui.cli.findings_cmd import AcceptancesOption, PoliciesOption
 from toxicpath.ui.cli.scan_cmd import ConfigOption, load_config_or_fail
+
+if TYPE_CHECKING:
+    from toxicpath.findings.history import ScanHistory
+    from toxicpath.findings.model import Finding
 
 
 def report(
@@ -28,7 +32,10 @@ def report(
     baseline: Annotated[
         str | None,
         typer.Option(
-            help="Scan id in the history or a JSON report file to mark new findings."
+            help=(
+                "Scan id in the history or a JSON report file to mark new findings "
+                "(default: the scan recorded before the current one)."
+            )
         ),
     ] = None,
     policies: PoliciesOption = None,
@@ -91,6 +98,8 @@ def _report(
         raise fail(str(error), ExitCode.INPUT) from None
     finally:
         graph.close()
+    if compared is None and evaluation.scan is not None:
+        compared = _previous_scan(history, evaluation.scan.id)
     data = build_report(
         evaluation,
         coverage=coverage_for_scan(spec, evaluation.scan),
@@ -106,3 +115,17 @@ def _report(
     typer.echo(
         f"wrote the {chosen.name} report of scan {data.scan_id} to {output}", err=True
     )
+
+
+def _previous_scan(
+    history: ScanHistory, scan_id: str
+) -> tuple[str, list[Finding]] | None:
+    """Return the scan recorded before `scan_id`, the default baseline of a report."""
+    recorded = [record.id for record in history.scans()]
+    if scan_id not in recorded:
+        return None
+    position = recorded.index(scan_id)
+    if position == 0:
+        return None
+    previous = recorded[position - 1]
+    return previous, history.findings(previous)
