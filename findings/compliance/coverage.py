@@ -45,7 +45,12 @@ SERVICE_CAPABILITIES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "azure": {
         "authorization": ("identity",),
+        "msi": ("identity",),
         "managedidentity": ("identity",),
+        "managementgroups": ("identity",),
+        # NOTE: Entra ID (users, MFA) is outside the core identity services, so
+        # MFA rules can pass on an Azure scan that did not read Entra ID.
+        "entra": ("identity",),
         "graph": ("identity",),
         "compute": ("compute",),
         "web": ("compute",),

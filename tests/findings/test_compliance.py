@@ -105,3 +105,14 @@ def test_summary_counts_add_up() -> None:
 def test_unknown_framework_lists_allowed() -> None:
     with pytest.raises(CatalogError, match=r"allowed: .*soc2"):
         summarize("pci", [], FULL)
+
+
+def test_azure_core_services_cover_controls() -> None:
+    coverage = [
+        CoverageEntry(cloud="azure", account="sub", region="", service=s, status="ok")
+        for s in ("authorization", "compute", "network", "storage", "msi")
+    ]
+    summary = summarize("cis_aws_3", [], coverage)
+    statuses = {c.control_id: c.status for c in summary.controls}
+    assert statuses["2.1.4"] == "pass"
+    assert statuses["2.3.3"] == "not_evaluated"
