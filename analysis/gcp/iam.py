@@ -121,6 +121,7 @@ class IamEvaluator:
             for member in binding.members:
                 self._by_member.setdefault(member, []).append(binding)
         self._ancestors: dict[str, tuple[str, ...]] = {}
+        self._scopes: dict[str, frozenset[str]] = {}
         self._deny_by_attachment: dict[str, list[DenyRule]] = {}
         for rule in estate.deny_rules:
             self._deny_by_attachment.setdefault(rule.attachment, []).append(rule)
@@ -141,7 +142,10 @@ class IamEvaluator:
 
     def decide(self, member: str, permission: str, resource: str) -> Decision:
         """Decide one permission for one member on one resource."""
-        scopes = set(self.ancestors(resource))
+        scopes = self._scopes.get(resource)
+        if scopes is None:
+            scopes = frozenset(self.ancestors(resource))
+            self._scopes[resource] = scopes
         decision = Decision(permission=permission)
         for binding in self._by_member.get(member, []):
             if binding.resource not in scopes:
@@ -177,7 +181,7 @@ class IamEvaluator:
         """Return the unconditional deny rule that blocks `permission`, if any."""
         return self.decide(member, permission, resource).denied_by
 
-    def _deny_rules(self, scopes: set[str]) -> list[DenyRule]:
+    def _deny_rules(self, scopes: frozenset[str]) -> list[DenyRule]:
         rules: list[DenyRule] = []
         for scope in scopes:
             rules.extend(self._deny_by_attachment.get(scope, []))

@@ -1,7 +1,8 @@
 """Collect a GCP estate with the Google Cloud client libraries into a snapshot.
 
 Read-only by construction: the collector calls only list, get and search
-methods, which are HTTP GET requests in the REST transport it uses. Sources:
+methods. In the REST transport they are HTTP GET requests, except
+`getIamPolicy`, a read whose request is a POST. Sources:
 
 - Resource Manager v3: the organization, folders (recursively) and projects
   of the scope, so coverage can be reported per project;
@@ -9,7 +10,9 @@ methods, which are HTTP GET requests in the REST transport it uses. Sources:
   accounts, their keys' metadata, custom roles, instances, firewalls and
   buckets) and every IAM allow policy, paged, at the organization or folder
   scope, or per project;
-- IAM v2 deny policies on the organization, each folder and each project.
+- IAM v2 deny policies on the organization, each folder and each project;
+- for folder and project scopes, the folders and organization above them and
+  their allow policies (`getIamPolicy`), because bindings there are inherited.
 
 Predefined role definitions come from the bundled catalog, because
 `google-cloud-iam`'s IAM Admin client speaks gRPC only. Custom roles,
@@ -31,6 +34,7 @@ from typing import Any
 
 from google.api_core import exceptions as google_exceptions
 from google.api_core import retry as retries
+from google.protobuf import json_format
 
 from toxicpath.ingest.gcp.assets import FOLDER_TYPE, ORGANIZATION_TYPE, PROJECT_TYPE
 from toxicpath.ingest.gcp.secrets import redact_gcp_response
@@ -98,6 +102,10 @@ class _Scope:
     organization: str = ""
     folders: list[str] = field(default_factory=list)
     projects: dict[str, str] = field(default_factory=dict)  # project id -> number
+    # project id -> key of the configured scope whose Cloud Asset call covers it
+    project_roots: dict[str, str] = field(default_factory=dict)
+    # containers above the configured folders and projects, nearest first
+    ancestors: list[str] = field(default_factory=list)
 
 
 def build_credentials(*, impersonate: str = "", quota_project: str = "") -> Any:
@@ -180,6 +188,7 @@ class GcpCollector:
         )
         attachments += [f"folders/{f}" for f in scope.folders]
         attachments += [f"projects/{p}" for p in sorted(scope.projects)]
+        attachments += [a for a in scope.ancestors if a not in attachments]
         self._collect_deny_policies(attachments)
         self._finish(scope)
         return self.snapshot
@@ -200,8 +209,9 @@ class GcpCollector:
                 assets.append(
                     _container_asset(ORGANIZATION_TYPE, _to_dict(organization))
                 )
-        parents = [account] if account else []
-        parents += [f"folders/{f}" for f in self.config.folders]
+        roots = [account] if account else []
+        roots += [f"folders/{f}" for f in self.config.folders]
+        parent_of: dict[str, str] = {}
         for folder in self.config.folders:
             found = self._call(
                 f"folders/{folder}",
@@ -211,11 +221,13 @@ class GcpCollector:
                 name=f"folders/{folder}",
             )
             if found is not None:
-                assets.append(_container_asset(FOLDER_TYPE, _to_dict(found)))
+                data = _to_dict(found)
+                assets.append(_container_asset(FOLDER_TYPE, data))
                 scope.folders.append(folder)
-        queue = list(parents)
+                parent_of[f"folders/{folder}"] = str(data.get("parent") or "")
+        queue = [(root, root) for root in roots]
         while queue:
-            parent = queue.pop(0)
+            parent, root = queue.pop(0)
             folders = self._list(
                 account or parent,
                 "cloudresourcemanager",
@@ -229,7 +241,7 @@ class GcpCollector:
                 folder_id = str(data["name"]).removeprefix("folders/")
                 if folder_id not in scope.folders:
                     scope.folders.append(folder_id)
-                queue.append(str(data["name"]))
+                queue.append((str(data["name"]), root))
             projects = self._list(
                 account or parent,
                 "cloudresourcemanager",
@@ -242,6 +254,7 @@ class GcpCollector:
                 assets.append(_container_asset(PROJECT_TYPE, data))
                 project_id = str(data.get("project_id") or "")
                 scope.projects[project_id] = str(data["name"]).removeprefix("projects/")
+                scope.project_roots.setdefault(project_id, root)
         for project_id in self.config.projects:
             if project_id in scope.projects:
                 continue
@@ -256,10 +269,70 @@ class GcpCollector:
                 data = _to_dict(found)
                 assets.append(_container_asset(PROJECT_TYPE, data))
                 scope.projects[project_id] = str(data["name"]).removeprefix("projects/")
+                scope.project_roots[project_id] = f"projects/{project_id}"
+                parent_of[f"projects/{project_id}"] = str(data.get("parent") or "")
+        if not account:
+            self._collect_ancestors(scope, assets, parent_of)
         self._record(
             "cloudresourcemanager", "list-hierarchy", account, {"assets": assets}
         )
         return scope
+
+    def _collect_ancestors(
+        self, scope: _Scope, assets: list[dict[str, Any]], parent_of: dict[str, str]
+    ) -> None:
+        """Read the folders and organization above a folder or project scope.
+
+        Bindings on them are inherited, but a Cloud Asset call at folder or
+        project scope does not return them, so each ancestor's allow policy is
+        read with `getIamPolicy`. That method is a read, although its HTTP
+        request is a POST.
+        """
+        collected = {f"folders/{f}" for f in scope.folders}
+        collected |= {f"projects/{p}" for p in scope.projects}
+        pending = sorted(p for p in parent_of.values() if p and p not in collected)
+        while pending:
+            key = pending.pop(0)
+            if key in scope.ancestors or key in collected:
+                continue
+            scope.ancestors.append(key)
+            kind = "folders" if key.startswith("folders/") else "organizations"
+            method = "get_folder" if kind == "folders" else "get_organization"
+            found = self._call(key, "cloudresourcemanager", kind, method, name=key)
+            if found is not None:
+                data = _to_dict(found)
+                asset_type = FOLDER_TYPE if kind == "folders" else ORGANIZATION_TYPE
+                assets.append(_container_asset(asset_type, data))
+                parent = str(data.get("parent") or "")
+                if parent:
+                    pending.append(parent)
+        policies: list[dict[str, Any]] = []
+        for key in scope.ancestors:
+            kind = "folders" if key.startswith("folders/") else "organizations"
+            policy = self._call(
+                key,
+                "cloudresourcemanager",
+                kind,
+                "get_iam_policy",
+                request={"resource": key},
+            )
+            if policy is not None:
+                policies.append(
+                    {
+                        "name": CRM_PREFIX + key,
+                        "asset_type": FOLDER_TYPE
+                        if kind == "folders"
+                        else ORGANIZATION_TYPE,
+                        "iam_policy": json_format.MessageToDict(policy),
+                    }
+                )
+        if policies:
+            self._record(
+                "cloudresourcemanager",
+                "ancestor-iam-policies",
+                "",
+                {"assets": policies},
+            )
 
     def _collect_assets(self, parent: str) -> None:
         from google.cloud import asset_v1
@@ -388,12 +461,10 @@ class GcpCollector:
     def _finish(self, scope: _Scope) -> None:
         # A project's assets come from the organization or folder call when one
         # was made, so its coverage follows that call's.
-        asset_scope = (
-            f"organizations/{scope.organization}" if scope.organization else ""
-        )
         for project_id in sorted(scope.projects):
             account = f"projects/{project_id}"
-            source = self._tallies.get((asset_scope or account, "cloudasset"))
+            root = scope.project_roots.get(project_id, account)
+            source = self._tallies.get((root, "cloudasset"))
             if source is not None and (account, "cloudasset") not in self._tallies:
                 self._tallies[(account, "cloudasset")] = _Tally(
                     status=source.status, reason=source.reason
@@ -425,6 +496,7 @@ class GcpCollector:
             "organization": scope.organization,
             "folders": sorted(scope.folders),
             "projects": sorted(scope.projects),
+            "ancestors": scope.ancestors,
         }
 
 

@@ -136,6 +136,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         self.state.requests.append(("POST", self.path))
+        path = urllib.parse.urlparse(self.path).path
+        if path.startswith("/v3/") and path.endswith(":getIamPolicy"):
+            key = path[len("/v3/") : -len(":getIamPolicy")]
+            for asset in self.state.assets:
+                if asset["name"].endswith("/" + key) and "iamPolicy" in asset:
+                    self._send(200, asset["iamPolicy"])
+                    return
+            self._send(200, {"etag": "ACAB"})
+            return
         self._send(405, {"error": {"code": 405, "message": "read-only fixture"}})
 
     do_PUT = do_PATCH = do_DELETE = do_POST  # noqa: N815
@@ -166,6 +175,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _route(self, path: str, query: dict[str, str]) -> tuple[int, Any]:
         if path == "/v3/organizations/100":
             return 200, ORGANIZATION
+        if path == "/v3/folders/200":
+            return 200, FOLDERS["organizations/100"][0]
         if path == "/v3/folders":
             return 200, {"folders": FOLDERS.get(query.get("parent", ""), [])}
         if path == "/v3/projects":

@@ -67,6 +67,26 @@ def test_collector_sends_only_get() -> None:
     assert methods == {"GET"}
 
 
+def test_project_scope_reads_ancestors() -> None:
+    with gcp_api_server() as (endpoint, state):
+        snapshot = collect(endpoint, projects=("prod-app",))
+    assert snapshot.metadata["gcp"]["ancestors"] == ["folders/200", "organizations/100"]
+    posts = sorted(path for method, path in state.requests if method == "POST")
+    assert [p.split("?")[0] for p in posts] == [
+        "/v3/folders/200:getIamPolicy",
+        "/v3/organizations/100:getIamPolicy",
+    ]
+    records = transform(snapshot)
+    erin = [
+        e
+        for e in records.edges_of_type("CAN_ESCALATE")
+        if e.source == "gcp:user:erin@example.com"
+    ]
+    assert [e.target for e in erin] == ["gcp:account_admin:projects/300"]
+    deny_requests = [p for _, p in state.requests if "denypolicies" in p]
+    assert any("organizations" in p for p in deny_requests)
+
+
 def test_assets_are_paged() -> None:
     with gcp_api_server() as (endpoint, state):
         snapshot = collect(endpoint, organization="100")
