@@ -242,7 +242,15 @@ class EstateView:
         extra: Mapping[str, str] | None = None,
     ) -> EvaluationResult:
         """Evaluate one request by `view`'s principal, cached per policy set."""
-        owner = view.arn if view.key in self._principal_specific else ""
+        # Principals with the same policies share results, unless some policy in
+        # play (identity, SCP or the resource policy) names principals: then
+        # one role's grant must not answer for another role.
+        principal_specific = (
+            view.key in self._principal_specific
+            or view.policies.depends_on_principal
+            or (resource_policy is not None and resource_policy.depends_on_principal)
+        )
+        owner = view.arn if principal_specific else ""
         cache_key = (
             view.key,
             owner,

@@ -13,6 +13,7 @@ from identity_builders import (
     edges,
     estate,
     evidence,
+    managed_policy,
     role,
     trust,
     user,
@@ -211,3 +212,19 @@ def test_undecidable_condition_is_conditional() -> None:
     found = _assume_edges(records, dev.arn, office.arn)
     assert len(found) == 1
     assert found[0].props["conditional"] is True
+
+
+def test_trust_condition_names_one_role() -> None:
+    # Both roles carry the same policy, so their evaluation results are shared
+    # unless a policy in play names principals, as this trust policy does.
+    shared = managed_policy("assume-any", {"v1": document(allow("sts:AssumeRole"))})
+    named = role("named", managed=[shared.arn])
+    unnamed = role("unnamed", managed=[shared.arn])
+    root = f"arn:aws:iam::{ACCOUNT}:root"
+    target = role(
+        "target",
+        trust({"AWS": root}, StringEquals={"aws:PrincipalArn": named.arn}),
+    )
+    records = analyze(estate(named, unnamed, target, policies=[shared]))
+    assert len(_assume_edges(records, named.arn, target.arn)) == 1
+    assert _assume_edges(records, unnamed.arn, target.arn) == []
