@@ -46,6 +46,14 @@ cannot list which accounts, regions and services were read.</p>
 <p>{{ data.coverage | length }} account, region and service combinations;
 {{ not_evaluated | length }} not evaluated.</p>
 <table>
+<tr><th>Cloud</th><th>Account</th><th>Regions</th><th>Services evaluated</th><th>Not evaluated</th></tr>
+{% for row in account_rows %}
+<tr{% if row.not_evaluated %} class="not-evaluated"{% endif %}><td>{{ row.cloud }}</td><td>{{ row.account }}</td><td>{{ row.regions }}</td>
+<td>{{ row.evaluated }}</td><td>{{ row.not_evaluated }}</td></tr>
+{% endfor %}
+</table>
+<h3>Every account, region and service</h3>
+<table>
 <tr><th>Cloud</th><th>Account</th><th>Region</th><th>Service</th><th>Status</th><th>Reason</th></tr>
 {% for row in coverage_rows %}
 <tr{% if not row.evaluated %} class="not-evaluated"{% endif %}>
@@ -61,10 +69,18 @@ cannot list which accounts, regions and services were read.</p>
 {% endif %}
 
 <h2>Findings</h2>
-{% if not findings %}<p>No findings.</p>{% endif %}
+{% if not findings %}<p>No findings.</p>{% else %}
+<table>
+<tr><th>Severity</th><th>Title</th><th>Resource</th><th>Status</th><th>Risk</th></tr>
+{% for finding in findings %}
+<tr><td class="sev-{{ finding.severity }}">{{ finding.severity }}</td><td><a href="#f-{{ finding.fingerprint }}">{{ finding.title }}</a></td>
+<td>{{ finding.resource_name or finding.resource_id }}</td><td>{{ finding.status }}</td><td>{{ '%.2f' | format(finding.risk_score) }}</td></tr>
+{% endfor %}
+</table>
+{% endif %}
 {% for finding in findings %}
 {% set rule = data.rules.get(finding.rule_id) %}
-<h3><span class="badge sev-{{ finding.severity }}">{{ finding.severity }}</span>
+<h3 id="f-{{ finding.fingerprint }}"><span class="badge sev-{{ finding.severity }}">{{ finding.severity }}</span>
 {{ finding.title }}{% if data.is_new(finding) %} <span class="badge sev-info">new</span>{% endif %}</h3>
 <table>
 <tr><th>Resource</th><td><code>{{ finding.resource_id }}</code>

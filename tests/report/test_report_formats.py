@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from toxicpath.job import JobResult
 from toxicpath.report.formats.cef import cef_line, escape_extension, escape_header
+from toxicpath.report.formats.html import account_coverage
 from toxicpath.report.formats.json_report import SCHEMA_PATH, report_document
 from toxicpath.report.formats.ocsf import render_ocsf
 from toxicpath.report.formats.sarif import sarif_document
@@ -229,3 +230,26 @@ def test_report_command_rejects_empty_store(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "contains no scan" in result.stderr
+
+
+def test_account_coverage_puts_gaps_first() -> None:
+    rows = [
+        CoverageRow(
+            cloud="aws", account="111", region="us-east-1", service="s3", status="ok"
+        ),
+        CoverageRow(
+            cloud="aws", account="222", region="us-east-1", service="s3", status="ok"
+        ),
+        CoverageRow(
+            cloud="aws",
+            account="222",
+            region="eu-west-1",
+            service="rds",
+            status="error",
+        ),
+    ]
+    summaries = account_coverage(rows)
+    assert [s.account for s in summaries] == ["222", "111"]
+    assert summaries[0].regions == 2
+    assert summaries[0].evaluated == 1
+    assert summaries[0].not_evaluated == 1
