@@ -15,7 +15,8 @@ import fcntl
 import json
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -449,7 +450,7 @@ def _copy(
         raise RuntimeError(f"COPY into {what} failed: {error}") from error
 
 
-def _column_value(prop: Property, value: Any, owner: str) -> Any:
+def _column_value(prop: Property, value: Any, describe: Callable[[], str]) -> Any:
     if value is None:
         return None
     if prop.name in _JSON_TEXT_PROPERTIES and not isinstance(value, str):
@@ -457,8 +458,8 @@ def _column_value(prop: Property, value: Any, owner: str) -> Any:
     if prop.type == STRING_LIST:
         if isinstance(value, str) or not isinstance(value, list | tuple | set):
             raise StoreError(
-                f"{owner}: property {prop.name} must be a list of strings, got "
-                f"{type(value).__name__}; fix the transform that sets it"
+                f"{describe()}: property {prop.name} must be a list of strings, "
+                f"got {type(value).__name__}; fix the transform that sets it"
             )
         return [str(item) for item in value]
     return value
@@ -466,20 +467,26 @@ def _column_value(prop: Property, value: Any, owner: str) -> Any:
 
 def _arrow_columns(
     properties: tuple[Property, ...],
-    rows: list[tuple[str, dict[str, Any]]],
+    rows: list[dict[str, Any]],
     scan_id: str,
+    describe: Callable[[int], str],
 ) -> dict[str, pa.Array]:
+    """Build one Arrow column per property; `describe(i)` names row i in errors."""
     columns: dict[str, pa.Array] = {}
     for prop in properties:
         if prop.name == "id":
             continue
+        values: list[Any]
         if prop.name == "scan_id":
-            values: list[Any] = [scan_id] * len(rows)
-        else:
+            values = [scan_id] * len(rows)
+        elif prop.name in _JSON_TEXT_PROPERTIES or prop.type == STRING_LIST:
             values = [
-                _column_value(prop, props.get(prop.name), owner)
-                for owner, props in rows
+                _column_value(prop, props.get(prop.name), partial(describe, index))
+                for index, props in enumerate(rows)
             ]
+        else:
+            # Plain values go to Arrow unchanged, which checks their type.
+            values = [props.get(prop.name) for props in rows]
         arrow_type = _ARROW_TYPES.get(prop.type, pa.string())
         try:
             columns[prop.name] = pa.array(values, type=arrow_type)
@@ -492,25 +499,26 @@ def _arrow_columns(
 
 
 def _node_table(label: NodeLabel, nodes: list[Node], scan_id: str) -> pa.Table:
-    rows = [(f"node {node.id!r} ({label.name})", node.props) for node in nodes]
+    def describe(index: int) -> str:
+        return f"node {nodes[index].id!r} ({label.name})"
+
     columns = {"id": pa.array([node.id for node in nodes], type=pa.string())}
-    columns.update(_arrow_columns(label.properties, rows, scan_id))
+    rows = [node.props for node in nodes]
+    columns.update(_arrow_columns(label.properties, rows, scan_id, describe))
     return pa.table(columns)
 
 
 def _edge_table(edge_type: EdgeType, edges: list[Edge], scan_id: str) -> pa.Table:
-    rows = [
-        (
-            f"{edge_type.name} edge {edge.source!r} -> {edge.target!r}",
-            _edge_props_as_stored(edge),
-        )
-        for edge in edges
-    ]
+    def describe(index: int) -> str:
+        edge = edges[index]
+        return f"{edge_type.name} edge {edge.source!r} -> {edge.target!r}"
+
     columns = {
         "from": pa.array([edge.source for edge in edges], type=pa.string()),
         "to": pa.array([edge.target for edge in edges], type=pa.string()),
     }
-    columns.update(_arrow_columns(edge_type.properties, rows, scan_id))
+    rows = [_edge_props_as_stored(edge) for edge in edges]
+    columns.update(_arrow_columns(edge_type.properties, rows, scan_id, describe))
     return pa.table(columns)
 
 

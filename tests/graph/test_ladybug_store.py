@@ -391,3 +391,14 @@ def test_many_edge_endpoints_resolved(
     expected = sorted((f"role/{i}", f"role/{i + 1}") for i in range(149))
     assert pairs == expected
     store.close()
+
+
+def test_string_for_list_property_named(
+    tmp_path: Path, make_scan: Callable[..., ScanInfo]
+) -> None:
+    records = GraphRecords()
+    records.add_node("Network", "sg-1", type="security_group", cidrs="0.0.0.0/0")
+    store = LadybugStore(tmp_path / "graph.lbdb")
+    with pytest.raises(StoreError, match=r"node 'sg-1' \(Network\): property cidrs"):
+        store.load(records, make_scan("scan-1"))
+    assert store.current_scan() is None
