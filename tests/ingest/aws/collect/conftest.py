@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -45,25 +46,44 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
-    """Start moto's server on a free loopback port and point boto3 at it."""
+    """Start moto's server on a free loopback port and return its URL.
+
+    The server reads the MOTO_* settings from the environment when a backend
+    is first used, so they stay set until the session ends.
+    """
     patch = pytest.MonkeyPatch()
     for key, value in _SERVER_ENVIRONMENT.items():
         patch.setenv(key, value)
     port = _free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
-    endpoint = f"http://127.0.0.1:{port}"
-    patch.setenv("AWS_ENDPOINT_URL", endpoint)
     try:
-        yield endpoint
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.stop()
         patch.undo()
 
 
+@contextmanager
+def _endpoint(url: str) -> Iterator[None]:
+    """Point every boto3 client at `url` (AWS_ENDPOINT_URL) inside the block."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AWS_ENDPOINT_URL", url)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _moto_endpoint_for_test(
+    moto_endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Point boto3 at the moto server for each test of this folder only."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
+
+
 @pytest.fixture(scope="session")
 def aws_lab(moto_endpoint: str) -> AwsLab:
-    return build_aws_lab()
+    with _endpoint(moto_endpoint):
+        return build_aws_lab()
 
 
 def _lab_options(**overrides: object) -> AwsCollectOptions:
@@ -85,14 +105,17 @@ def lab_api_calls() -> set[tuple[str, str]]:
 
 
 @pytest.fixture(scope="session")
-def lab_snapshot(aws_lab: AwsLab, lab_api_calls: set[tuple[str, str]]) -> Snapshot:
+def lab_snapshot(
+    moto_endpoint: str, aws_lab: AwsLab, lab_api_calls: set[tuple[str, str]]
+) -> Snapshot:
     """The whole lab organization, collected once."""
 
     def record_call(model: Any, **_: Any) -> None:
         lab_api_calls.add((model.service_model.service_name, model.name))
 
     handlers = (("provide-client-params", record_call),)
-    return collect_aws(_lab_options(organization=True, event_handlers=handlers))
+    with _endpoint(moto_endpoint):
+        return collect_aws(_lab_options(organization=True, event_handlers=handlers))
 
 
 @pytest.fixture
