@@ -23,6 +23,7 @@ from toxicpath.analysis.gcp.firewall import (
     FirewallRule,
     Interval,
     evaluate,
+    is_public_range,
     merge_intervals,
     network_key,
     parse_ports,
@@ -46,6 +47,8 @@ from toxicpath.ingest.transform import TransformContext
 logger = logging.getLogger(__name__)
 
 COMPUTE_PREFIX = "//compute.googleapis.com/"
+SQL_INSTANCE_TYPE = "sqladmin.googleapis.com/Instance"
+_SQL_PORTS = (("MYSQL", "3306"), ("POSTGRES", "5432"), ("SQLSERVER", "1433"))
 VPC_STAGE = 100
 NETWORK_POLICY_STAGE = 200
 
@@ -122,6 +125,58 @@ def derive_exposure_edges(
             asset,
             pool_limits.get(asset.name),
         )
+    for asset in estate.assets_of_type(SQL_INSTANCE_TYPE):
+        if asset.name in records.nodes:
+            _sql_exposure(records, context, asset)
+
+
+def _sql_exposure(
+    records: GraphRecords, context: TransformContext, asset: GcpAsset
+) -> None:
+    """Expose a Cloud SQL instance whose public IP admits internet networks.
+
+    With a public IP but no authorized networks, only the Cloud SQL Auth Proxy
+    and connectors (which check IAM) reach it, so that is no exposure.
+    """
+    settings = asset.data.get("settings") or {}
+    configuration = settings.get("ipConfiguration") or {}
+    if not configuration.get("ipv4Enabled"):
+        return
+    networks = [
+        str(n.get("value") or "") for n in configuration.get("authorizedNetworks") or []
+    ]
+    public = sorted(n for n in networks if is_public_range(n))
+    if not public:
+        return
+    version = str(asset.data.get("databaseVersion") or "").upper()
+    # An input without databaseVersion leaves the port unknown (empty list).
+    ports = [p for prefix, p in _SQL_PORTS if version.startswith(prefix)]
+    node = records.nodes[asset.name]
+    address = next(
+        (
+            str(a.get("ipAddress") or "")
+            for a in asset.data.get("ipAddresses") or []
+            if a.get("type") == "PRIMARY"
+        ),
+        "",
+    )
+    if address:
+        node.props["public_ip"] = address
+    records.add_edge(
+        "EXPOSED_TO",
+        INTERNET_ID,
+        asset.name,
+        ports=ports,
+        protocol="tcp",
+        cidrs=public,
+        conditional=False,
+        scan_id=context.scan_id,
+        reason=f"Cloud SQL instance {node.props.get('name', asset.name)} has a public "
+        f"IP and authorizes {', '.join(public)}.",
+        evidence=to_json_text(
+            [{"kind": "authorized_networks", "networks": networks, "version": version}]
+        ),
+    )
 
 
 def _instance_exposure(

@@ -64,14 +64,15 @@ class FirewallRule:
         ranges = list(self.source_ranges)
         if not ranges and not self.other_sources:
             ranges = ["0.0.0.0/0"]
-        return [r for r in ranges if _is_public(r)]
+        return [r for r in ranges if is_public_range(r)]
 
     def covers_internet(self) -> bool:
         ranges = self.source_ranges or (() if self.other_sources else ("0.0.0.0/0",))
         return any(r in INTERNET_CIDRS for r in ranges)
 
 
-def _is_public(cidr: str) -> bool:
+def is_public_range(cidr: str) -> bool:
+    """True for `0.0.0.0/0`, `::/0` and globally routed ranges."""
     try:
         network = ipaddress.ip_network(cidr, strict=False)
     except ValueError:

@@ -19,7 +19,7 @@ ACT_AS = "iam.serviceAccounts.actAs"
 
 # Project-level techniques that give full control (CAN_ESCALATE to account_admin).
 ADMIN_TECHNIQUES = {
-    "gcp-owner": "roles/owner can set the project's IAM policy",
+    "gcp-owner": "roles/owner lets the member set the IAM policy of project",
     "gcp-set-iam-policy": "resourcemanager.projects.setIamPolicy lets the member "
     "bind itself roles/owner on project",
     "gcp-folder-set-iam-policy": "resourcemanager.folders.setIamPolicy on an "
