@@ -172,9 +172,9 @@ def derive_access_edges(
     index = _build_index(targets)
     add_public_access(view, records, context, targets)
     service_patterns = _service_patterns()
-    cache: dict[
-        tuple[Any, ...], tuple[str, list[str], list[dict[str, Any]], bool] | None
-    ]
+    # Evidence is kept as JSON text so every edge from one cache entry shares
+    # one string.
+    cache: dict[tuple[Any, ...], tuple[str, list[str], str, bool] | None]
     cache = {}
     count = 0
     for principal in view.views.values():
@@ -206,7 +206,7 @@ def derive_access_edges(
                     f"{principal.principal.kind.capitalize()} "
                     f"{principal.principal.name} has {level} access to {target.name}."
                 ),
-                evidence=to_json_text(evidence),
+                evidence=evidence,
             )
             count += 1
     logger.info("derived %d CAN_ACCESS edges over %d resources", count, len(targets))
@@ -333,7 +333,8 @@ def _allow_statements(
 
 def _access(
     view: EstateView, principal: PrincipalView, target: AccessTarget
-) -> tuple[str, list[str], list[dict[str, Any]], bool] | None:
+) -> tuple[str, list[str], str, bool] | None:
+    """Return (level, allowed actions, evidence JSON, conditional), or None."""
     # Group the table's actions by the resource they are evaluated on, so
     # the evaluator makes one pass per resource.
     by_resource: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -372,7 +373,7 @@ def _access(
             )
     if not allowed:
         return None
-    return level, sorted(allowed), evidence, conditional_all
+    return level, sorted(allowed), to_json_text(evidence), conditional_all
 
 
 # --- public access ------------------------------------------------------------

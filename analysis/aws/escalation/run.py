@@ -104,6 +104,7 @@ def derive_escalation_edges(
     counts: Counter[str] = Counter()
     dropped = 0
     missing: Counter[str] = Counter()
+    texts: dict[int, str] = {}
     for item in findings:
         escalation = item.escalation
         if escalation.target not in records.nodes:
@@ -115,7 +116,7 @@ def derive_escalation_edges(
         if not keep:
             dropped += 1
             continue
-        _write(records, context, item)
+        _write(records, context, item, texts)
         counts[item.technique.id] += 1
     for target, count in missing.items():
         logger.warning(
@@ -157,17 +158,28 @@ def _leading_somewhere(records: GraphRecords, findings: list[_Finding]) -> set[s
     return valuable
 
 
-def _write(records: GraphRecords, context: TransformContext, item: _Finding) -> None:
+def _write(
+    records: GraphRecords,
+    context: TransformContext,
+    item: _Finding,
+    texts: dict[int, str],
+) -> None:
     technique, escalation = item.technique, item.escalation
-    evidence: dict[str, object] = {
-        "technique": technique.id,
-        "title": technique.title,
-        "steps": list(escalation.steps),
-    }
-    if escalation.victim:
-        evidence["victim"] = escalation.victim
-    if escalation.notes:
-        evidence["notes"] = list(escalation.notes)
+    # Findings shared by a policy set are written once per principal, so
+    # their evidence text is built once and shared (memory on large estates).
+    text = texts.get(id(escalation))
+    if text is None:
+        evidence: dict[str, object] = {
+            "technique": technique.id,
+            "title": technique.title,
+            "steps": list(escalation.steps),
+        }
+        if escalation.victim:
+            evidence["victim"] = escalation.victim
+        if escalation.notes:
+            evidence["notes"] = list(escalation.notes)
+        text = to_json_text([evidence])
+        texts[id(escalation)] = text
     records.add_edge(
         "CAN_ESCALATE",
         item.principal.arn,
@@ -176,5 +188,5 @@ def _write(records: GraphRecords, context: TransformContext, item: _Finding) -> 
         technique=technique.id,
         conditional=escalation.conditional,
         reason=f"{subject(item.principal.principal)} {escalation.reason}",
-        evidence=to_json_text([evidence]),
+        evidence=text,
     )
