@@ -5,8 +5,9 @@ with `--load`, loading the records into an embedded LadybugDB file.
 Run: .venv/bin/python bench/aws/bench_analysis.py --accounts 10 --roles 20000 \
         --users 5000 --policies 50000
 
-Prints one line per step with seconds and peak memory, then the record
-counts. The numbers depend on the machine; record them with its core count.
+Prints one line per step with wall and CPU seconds and peak memory, then
+the record counts. On a shared machine the CPU seconds are the numbers to
+compare; record them with the machine's core count and load.
 """
 
 from __future__ import annotations
@@ -34,11 +35,18 @@ T = TypeVar("T")
 
 
 def _timed(label: str, step: Callable[[], T]) -> T:
+    """Run one step and print its wall and CPU seconds and the peak memory."""
     started = time.perf_counter()
+    cpu_started = time.process_time()
     result = step()
     elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{label:<22} {elapsed:8.2f} s   peak RSS {peak_mb:7.0f} MB", flush=True)
+    print(
+        f"{label:<22} wall {elapsed:8.2f} s   CPU {cpu:8.2f} s   "
+        f"peak RSS {peak_mb:7.0f} MB",
+        flush=True,
+    )
     return result
 
 
