@@ -320,6 +320,13 @@ def _add_principal(
         scan_id,
         f"{kind_word} {principal.name} belongs to account {principal.account_id}.",
     )
+    _add_principal_policies(records, estate, principal, scan_id)
+
+
+def _add_principal_policies(
+    records: GraphRecords, estate: AwsEstate, principal: Principal, scan_id: str
+) -> None:
+    """Add the principal's inline and trust policy nodes and every ATTACHED_TO."""
     for policy_arn in principal.managed_policy_arns:
         if policy_arn not in estate.policies:
             logger.warning(
