@@ -17,6 +17,7 @@ from toxicpath.ui.cli import (
     report_cmd,
     scan_cmd,
     schedule_cmd,
+    ui_cmd,
 )
 
 app = typer.Typer(
@@ -38,6 +39,7 @@ app.command()(findings_cmd.rules)
 app.command("choke-points")(findings_cmd.choke_points)
 app.command()(report_cmd.report)
 app.command()(schedule_cmd.schedule)
+app.command()(ui_cmd.ui)
 app.add_typer(config_cmd.app, name="config")
 
 collect_cmd.app.command("azure")(collect_azure_cmd.azure)

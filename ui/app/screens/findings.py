@@ -1,0 +1,137 @@
+"""Findings: filter, export, and accept or suppress with owner and expiry."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import streamlit as st
+from pydantic import ValidationError
+
+from toxicpath.findings.acceptance import Acceptance, AcceptanceError, save_acceptance
+from toxicpath.findings.model import STATUSES, Finding
+from toxicpath.ui.app import state
+from toxicpath.ui.app.widgets import paged_table
+from toxicpath.ui.views.explore import SEVERITY_ORDER
+from toxicpath.ui.views.findings import finding_rows, findings_csv, findings_json
+
+# Default length of an acceptance entered in the app.
+DEFAULT_ACCEPTANCE_DAYS = 90
+
+
+def render() -> None:
+    st.title("Findings")
+    spec, scan = state.require_scan()
+    decided = state.with_acceptances(spec, state.findings(spec, scan.id))
+    shown = _filtered(decided)
+    st.subheader(f"{len(shown)} of {len(decided)} findings")
+    paged_table(finding_rows(shown), key="findings_table")
+    left, right = st.columns(2)
+    left.download_button(
+        "Download CSV",
+        data=findings_csv(shown),
+        file_name=f"findings-{scan.id}.csv",
+        mime="text/csv",
+        key="findings_csv",
+    )
+    right.download_button(
+        "Download JSON",
+        data=findings_json(shown),
+        file_name=f"findings-{scan.id}.json",
+        mime="application/json",
+        key="findings_json",
+    )
+    _accept_form(spec, shown)
+
+
+def _filtered(found: list[Finding]) -> list[Finding]:
+    columns = st.columns(4)
+    severities = columns[0].multiselect(
+        "Severity", list(SEVERITY_ORDER), key="findings_severity"
+    )
+    statuses = columns[1].multiselect(
+        "Status", list(STATUSES), default=["open"], key="findings_status"
+    )
+    rules = columns[2].multiselect(
+        "Rule", sorted({f.rule_id for f in found}), key="findings_rule"
+    )
+    text = columns[3].text_input("Resource contains", key="findings_text")
+    result = []
+    for finding in found:
+        if severities and finding.severity not in severities:
+            continue
+        if statuses and finding.status not in statuses:
+            continue
+        if rules and finding.rule_id not in rules:
+            continue
+        needle = text.strip().lower()
+        haystack = f"{finding.resource_id} {finding.resource_name}".lower()
+        if needle and needle not in haystack:
+            continue
+        result.append(finding)
+    return result
+
+
+def _accept_form(spec: str | None, shown: list[Finding]) -> None:
+    path = state.acceptance_file(spec)
+    st.subheader("Accept or suppress a finding")
+    st.caption(f"Entries are appended to {path}, the file `toxicpath accept` writes.")
+    message = st.session_state.pop("accept_message", None)
+    if message:
+        st.success(message)
+    if not shown:
+        st.info("No finding is listed to accept.")
+        return
+    choices = {
+        f"{f.severity} · {f.rule_id} · {f.resource_name or f.resource_id} "
+        f"[{f.fingerprint}]": f
+        for f in shown
+    }
+    with st.form("accept_form"):
+        label = st.selectbox("Finding", list(choices), key="accept_finding")
+        status = st.radio(
+            "Decision",
+            ["accepted", "suppressed"],
+            horizontal=True,
+            key="accept_status",
+            help="accepted: a known risk the owner takes on; suppressed: a false "
+            "positive.",
+        )
+        owner = st.text_input("Owner", key="accept_owner")
+        justification = st.text_area("Justification", key="accept_justification")
+        expires = st.date_input(
+            "Expires",
+            value=datetime.now(UTC).date() + timedelta(days=DEFAULT_ACCEPTANCE_DAYS),
+            key="accept_expires",
+        )
+        control = st.text_input("Compensating control", key="accept_control")
+        submitted = st.form_submit_button("Record decision")
+    if not submitted or label is None:
+        return
+    finding = choices[label]
+    try:
+        entry = Acceptance(
+            fingerprint=finding.fingerprint,
+            status=status,  # type: ignore[arg-type]
+            owner=owner.strip(),
+            justification=justification.strip(),
+            expires=expires,  # type: ignore[arg-type]
+            compensating_control=control.strip(),
+        )
+    except ValidationError as error:
+        fields = ", ".join(str(e["loc"][0]) for e in error.errors() if e["loc"])
+        st.error(f"The decision is incomplete: fill in {fields}.")
+        return
+    try:
+        save_acceptance(path, entry)
+    except (AcceptanceError, OSError) as error:
+        st.error(f"Could not write {path}: {error}")
+        return
+    # Rerun so the table above shows the new status; the message survives it.
+    st.session_state["accept_message"] = (
+        f"Recorded: {finding.fingerprint} {entry.describe()}"
+    )
+    st.rerun()
+
+
+if __name__ == "__main__":
+    render()
