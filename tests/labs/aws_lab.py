@@ -149,6 +149,7 @@ def _build_organization(session: boto3.Session) -> tuple[str, str, str]:
     )
     unit = organizations.create_organizational_unit(ParentId=root_id, Name="workloads")
     unit_id = unit["OrganizationalUnit"]["Id"]
+
     created = organizations.create_account(
         AccountName="workloads-prod", Email="workloads-prod@example.com"
     )
@@ -156,6 +157,7 @@ def _build_organization(session: boto3.Session) -> tuple[str, str, str]:
     organizations.move_account(
         AccountId=member_account_id, SourceParentId=root_id, DestinationParentId=unit_id
     )
+
     policy = organizations.create_policy(
         Name="deny-leave-organization",
         Description="Members may not leave the organization or stop CloudTrail",
@@ -543,12 +545,14 @@ def _build_key_secret_parameter(session: boto3.Session, lab: AwsLab) -> None:
         ),
     )
     lab.key_id = key["KeyMetadata"]["KeyId"]
+
     kms.create_alias(AliasName="alias/customer-data", TargetKeyId=lab.key_id)
     kms.create_grant(
         KeyId=lab.key_id,
         GranteePrincipal=lab.roles["web-instance-role"],
         Operations=["Decrypt"],
     )
+
     secrets = session.client("secretsmanager")
     secret = secrets.create_secret(
         Name="prod/db-password",
@@ -567,6 +571,7 @@ def _build_key_secret_parameter(session: boto3.Session, lab: AwsLab) -> None:
             }
         ),
     )
+
     session.client("ssm").put_parameter(
         Name="/prod/api-token",
         Value=f"ssm-{LAB_SECRET_MARKER}",

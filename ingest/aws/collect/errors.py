@@ -71,7 +71,7 @@ UNSUPPORTED_CODES = frozenset(
 )
 
 # Errors outside the API's own error codes. EndpointConnectionError means the
-# endpoint does not exist in this partition or region; a refused connection
+# endpoint does not exist in this partition or region. A refused connection
 # raises it too, but a connect timeout is another class and raises. The
 # others mean the server returned a page that is no AWS response. moto returns an
 # HTML 500 page for an unimplemented operation, which botocore reports as a

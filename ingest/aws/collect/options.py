@@ -11,7 +11,7 @@ DEFAULT_ORG_ROLE_NAME = "OrganizationAccountAccessRole"
 
 @dataclass(frozen=True)
 class AwsCollectOptions:
-    """What to read, with which credentials, and how hard to push the APIs.
+    """Settings of one collection: scope, credentials and API pacing.
 
     Credentials follow the AWS SDK conventions: with no `profile` the default
     chain (environment, shared files, SSO cache, container and instance
@@ -30,7 +30,7 @@ class AwsCollectOptions:
     accounts: Sequence[str] = field(default_factory=tuple)
     exclude_accounts: Sequence[str] = field(default_factory=tuple)
     regions: Sequence[str] = field(default_factory=tuple)
-    # Services to read; empty means every service the collector knows.
+    # Services to read. Empty means every service the collector implements.
     services: Sequence[str] = field(default_factory=tuple)
     workers: int = 8
     # Attempts per API call, first one included, under botocore's adaptive
@@ -43,8 +43,8 @@ class AwsCollectOptions:
     credential_report_polls: int = 10
     credential_report_poll_seconds: float = 2.0
     # Extra botocore event handlers, as (event name, handler) pairs, registered
-    # on every session the collector creates; used for instrumentation and
-    # for tests that replay recorded error responses.
+    # on every session the collector creates. Instrumentation and the tests
+    # that replay AWS error responses use them.
     event_handlers: Sequence[tuple[str, Callable[..., Any]]] = field(
         default_factory=tuple
     )

@@ -6,7 +6,7 @@ session creates, before parameters are validated or serialised, so a rejected
 operation never produces a request.
 
 An operation passes when its name starts with one of READ_PREFIXES or is in
-NAMED_READS, and is not in SECRET_READS. SECRET_READS holds the reads that
+NAMED_READS, and is not in SECRET_READS. SECRET_READS contains the reads that
 return a secret value, downloadable code or data, or fresh credentials, which
 toxicpath never needs.
 """

@@ -97,6 +97,7 @@ def collect_aws(
         )
     plan = _plan(options)
     recorders = _run_units(options, plan.units, progress)
+
     snapshot = Snapshot(kind="collect")
     snapshot.responses.extend(plan.responses)
     coverage = list(plan.coverage)
@@ -104,6 +105,7 @@ def collect_aws(
         snapshot.responses.extend(recorder.responses)
         coverage.append(_coverage_of(recorder))
     snapshot.coverage.extend(_merge_coverage(coverage))
+
     snapshot.metadata = {
         "collector": "aws",
         "caller_arn": plan.caller_arn,
