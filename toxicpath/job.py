@@ -285,6 +285,11 @@ def send_alerts(
                 scan_id=report_data.scan_id,
             )
         )
+    # A finding fixed or accepted before its digest went out is no news.
+    still_open = {f.fingerprint for f in evaluation.findings if f.status == "open"}
+    dropped = state.discard_pending(keep=still_open)
+    if dropped:
+        logger.info("dropped %d waiting alert item(s) no longer open", dropped)
     summary = AlertRunSummary()
     summary.queued = route_alerts(
         settings=settings, state=state, items=items, now=moment

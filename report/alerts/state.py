@@ -116,6 +116,16 @@ class AlertState:
             )
             return cursor.rowcount == 1
 
+    def discard_pending(self, *, keep: set[str]) -> int:
+        """Drop waiting items whose fingerprint is not in `keep`; return the count."""
+        with self._connect() as connection:
+            rows = connection.execute(
+                "SELECT DISTINCT fingerprint FROM pending"
+            ).fetchall()
+            gone = [(row[0],) for row in rows if row[0] not in keep]
+            connection.executemany("DELETE FROM pending WHERE fingerprint = ?", gone)
+        return len(gone)
+
     def pending(self, *, channel: str, cadence: str) -> list[AlertItem]:
         with self._connect() as connection:
             rows = connection.execute(

@@ -195,3 +195,15 @@ def test_ticket_payload_has_sla(tmp_path: Path, webhook: Webhook) -> None:
 def test_redact_url_hides_path_and_query() -> None:
     redacted = redact_url("https://hooks.example.com:8443/services/T1/B2/xyz?token=1")
     assert redacted == "https://hooks.example.com:8443/…"
+
+
+def test_digest_drops_closed_findings(tmp_path: Path, webhook: Webhook) -> None:
+    settings = make_alert_config(webhook.url).alerts
+    state = AlertState(tmp_path / "alerts.sqlite")
+    start = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+    items = [_item("ggg", "high"), _item("hhh", "high")]
+    route_alerts(settings=settings, state=state, items=items, now=start)
+    dropped = state.discard_pending(keep={"hhh"})
+    flush_alerts(settings=settings, state=state, now=start + timedelta(days=1))
+    assert dropped == 1
+    assert [f["fingerprint"] for f in webhook.received[0]["findings"]] == ["hhh"]
