@@ -101,6 +101,7 @@ def _accept_form(spec: str | None, shown: list[Finding]) -> None:
         expires = st.date_input(
             "Expires",
             value=datetime.now(UTC).date() + timedelta(days=DEFAULT_ACCEPTANCE_DAYS),
+            min_value=datetime.now(UTC).date(),
             key="accept_expires",
         )
         control = st.text_input("Compensating control", key="accept_control")
