@@ -67,7 +67,7 @@ ACCESS_BY_TYPE: dict[str, AccessLevels] = {
         admin=("cloudsql.users.update", "cloudsql.instances.update"),
     ),
     "compute.googleapis.com/Instance": AccessLevels(
-        read=("compute.instances.osLogin", "compute.instances.getSerialPortOutput"),
+        read=("compute.instances.osLogin",),
         admin=(
             "compute.instances.setMetadata",
             "compute.instances.osAdminLogin",
@@ -113,10 +113,13 @@ def derive_access_edges(
         blocked = _public_access_prevention(estate, asset)
         if blocked:
             attrs_note(node.props, "public_access_blocked_by", blocked)
-        for member in evaluator.members():
+        every_permission = (*levels.read, *levels.write, *levels.admin)
+        for member in evaluator.members_on(asset.name):
             if member in admins.get(asset.project_key, set()):
                 continue
             if blocked and member in PUBLIC_MEMBERS:
+                continue
+            if not evaluator.may_have(member, every_permission, asset.name):
                 continue
             level, decisions = _level(evaluator, member, asset, levels)
             if not level:

@@ -44,6 +44,13 @@ from toxicpath.ingest.transform import TransformContext
 logger = logging.getLogger(__name__)
 
 PROJECT_SET_IAM = "resourcemanager.projects.setIamPolicy"
+# Every permission on a service account that any technique below uses.
+SERVICE_ACCOUNT_PERMISSIONS = (
+    *TOKEN_PERMISSIONS,
+    IMPLICIT_DELEGATION,
+    ACT_AS,
+    *(technique.permission for technique in SA_ESCALATIONS),
+)
 FOLDER_SET_IAM = "resourcemanager.folders.setIamPolicy"
 ORGANIZATION_SET_IAM = "resourcemanager.organizations.setIamPolicy"
 ROLE_UPDATE = "iam.roles.update"
@@ -174,8 +181,13 @@ def _admin_technique(
         parent = binding.role.split("/roles/", 1)[0]
         decision = evaluator.decide(member, ROLE_UPDATE, CRM_PREFIX + parent)
         if decision.allowed:
-            decision.grants.append(Grant(binding))
-            return "gcp-custom-role-update", decision
+            # A new decision: evaluator decisions are cached and shared.
+            held = Decision(
+                permission=decision.permission,
+                grants=[*decision.grants, Grant(binding)],
+                conditional_denies=list(decision.conditional_denies),
+            )
+            return "gcp-custom-role-update", held
     return "", None
 
 
@@ -190,10 +202,12 @@ def _derive_service_account_edges(run: EscalationContext) -> None:
     for email, project_key in sorted(run.index.account_projects.items()):
         resource = service_account_resource(run.estate, email, project_key)
         target = ids.service_account_node(email)
-        for member in evaluator.members():
+        for member in evaluator.members_on(resource):
             if member == f"serviceAccount:{email}" or _is_admin(
                 run, member, project_key
             ):
+                continue
+            if not evaluator.may_have(member, SERVICE_ACCOUNT_PERMISSIONS, resource):
                 continue
             _token_edges(run, member, email, resource, target, token_holders)
             for technique in SA_ESCALATIONS:
@@ -341,7 +355,10 @@ def _derive_workload_edges(run: EscalationContext) -> None:
         if not techniques:
             continue
         project = CRM_PREFIX + asset.project_key if asset.project_key else ""
-        for member in evaluator.members():
+        needed = [p for t in techniques for p in (*t.on_resource, *t.on_project)]
+        for member in evaluator.members_on(asset_name):
+            if not evaluator.may_have(member, needed, asset_name):
+                continue
             if _is_admin(run, member, asset.project_key):
                 continue
             for technique in techniques:

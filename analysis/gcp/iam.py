@@ -122,6 +122,9 @@ class IamEvaluator:
                 self._by_member.setdefault(member, []).append(binding)
         self._ancestors: dict[str, tuple[str, ...]] = {}
         self._scopes: dict[str, frozenset[str]] = {}
+        self._members_at: dict[str, set[str]] = {}
+        for binding in estate.bindings:
+            self._members_at.setdefault(binding.resource, set()).update(binding.members)
         self._deny_by_attachment: dict[str, list[DenyRule]] = {}
         for rule in estate.deny_rules:
             self._deny_by_attachment.setdefault(rule.attachment, []).append(rule)
@@ -142,12 +145,9 @@ class IamEvaluator:
 
     def decide(self, member: str, permission: str, resource: str) -> Decision:
         """Decide one permission for one member on one resource."""
-        scopes = self._scopes.get(resource)
-        if scopes is None:
-            scopes = frozenset(self.ancestors(resource))
-            self._scopes[resource] = scopes
+        scopes = self.scopes(resource)
         decision = Decision(permission=permission)
-        for binding in self._by_member.get(member, []):
+        for binding in self._by_member.get(member, ()):
             if binding.resource not in scopes:
                 continue
             if permission in self.roles.permissions(binding.role):
@@ -163,6 +163,37 @@ class IamEvaluator:
                 decision.denied_by = rule
                 break
         return decision
+
+    def may_have(self, member: str, permissions: Iterable[str], resource: str) -> bool:
+        """True when an allow binding could grant one of `permissions`.
+
+        A cheap filter before `decide`: it ignores deny policies and
+        conditions, so False is final and True still needs a decision.
+        """
+        scopes = self.scopes(resource)
+        wanted = tuple(permissions)
+        for binding in self._by_member.get(member, ()):
+            if binding.resource in scopes:
+                granted = self.roles.permissions(binding.role)
+                if any(permission in granted for permission in wanted):
+                    return True
+        return False
+
+    def members_on(self, resource: str) -> list[str]:
+        """Return the members with a binding on `resource` or an ancestor."""
+        scopes = self.scopes(resource)
+        found: set[str] = set()
+        for scope in scopes:
+            found.update(self._members_at.get(scope, ()))
+        return sorted(m for m in found if not m.startswith("deleted:"))
+
+    def scopes(self, resource: str) -> frozenset[str]:
+        """Return `resource` and its ancestors' full names as a set."""
+        scopes = self._scopes.get(resource)
+        if scopes is None:
+            scopes = frozenset(self.ancestors(resource))
+            self._scopes[resource] = scopes
+        return scopes
 
     def decide_any(
         self, member: str, permissions: Iterable[str], resource: str
