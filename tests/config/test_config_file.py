@@ -190,3 +190,25 @@ def test_sensitivity_and_scoring_feed_scan(tmp_path: Path) -> None:
         and f.risk_score < default_risk[f.fingerprint]
     ]
     assert lowered
+
+
+def test_neo4j_settings_fill_environment(tmp_path: Path) -> None:
+    config = load_config(
+        _write(
+            tmp_path,
+            '[store]\nuri = "bolt://127.0.0.1:7687"\nuser = "scanner"\n'
+            'password_file = "neo4j-password"\n',
+        )
+    )
+    environment = config.store.neo4j_environment()
+    assert config.store.spec == "bolt://127.0.0.1:7687"
+    assert environment["TOXICPATH_NEO4J_USER"] == "scanner"
+    assert environment["TOXICPATH_NEO4J_PASSWORD_FILE"] == str(
+        tmp_path / "neo4j-password"
+    )
+    assert "TOXICPATH_NEO4J_DATABASE" not in environment
+
+
+def test_neo4j_user_without_uri_rejected(tmp_path: Path) -> None:
+    message = _errors(tmp_path, '[store]\nuser = "scanner"\n')
+    assert "store.user applies to Neo4j only" in message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,11 +12,12 @@ from alert_webhook import Webhook, make_alert_config
 
 from toxicpath.config import ToxicpathConfig
 from toxicpath.findings.evaluate import history_for_store
+from toxicpath.findings.model import Finding
 from toxicpath.ingest.demo import demo_estate_path
 from toxicpath.job import JobOptions, JobResult, run_scan_job
 from toxicpath.report.alerts.delivery import redact_url
 from toxicpath.report.alerts.dispatch import flush_alerts, route_alerts
-from toxicpath.report.alerts.model import AlertItem
+from toxicpath.report.alerts.model import AlertItem, alertable_changes
 from toxicpath.report.alerts.state import AlertState, alert_state_path_for
 
 
@@ -207,3 +209,31 @@ def test_digest_drops_closed_findings(tmp_path: Path, webhook: Webhook) -> None:
     flush_alerts(settings=settings, state=state, now=start + timedelta(days=1))
     assert dropped == 1
     assert [f["fingerprint"] for f in webhook.received[0]["findings"]] == ["hhh"]
+
+
+def test_alertable_changes_marks_reopened() -> None:
+    accepted = Finding(
+        rule_id="r",
+        severity="critical",
+        title="t",
+        resource_id="x",
+        fingerprint="f1",
+        status="accepted",
+    )
+    reopened = replace(accepted, status="open")
+    unchanged = replace(accepted, fingerprint="f2", status="open")
+    added = replace(accepted, fingerprint="f3", status="open")
+    changes = alertable_changes([reopened, unchanged, added], [accepted, unchanged])
+    assert changes == {"f1": "reopened", "f3": "new"}
+
+
+def test_alertable_changes_skips_accepted() -> None:
+    finding = Finding(
+        rule_id="r",
+        severity="critical",
+        title="t",
+        resource_id="x",
+        fingerprint="f1",
+        status="suppressed",
+    )
+    assert alertable_changes([finding], None) == {}

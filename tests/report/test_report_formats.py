@@ -253,3 +253,27 @@ def test_account_coverage_puts_gaps_first() -> None:
     assert summaries[0].regions == 2
     assert summaries[0].evaluated == 1
     assert summaries[0].not_evaluated == 1
+
+
+def test_sarif_baseline_state_marks_new(demo_result: JobResult) -> None:
+    data = demo_result.report
+    first = data.sorted_findings()[0].fingerprint
+    compared = replace(data, baseline="scan-0", new_fingerprints=frozenset({first}))
+    document = sarif_document(compared)
+    states = {
+        r["partialFingerprints"]["toxicpath/v1"]: r["baselineState"]
+        for r in document["runs"][0]["results"]
+    }
+    assert states[first] == "new"
+    assert set(states.values()) == {"new", "unchanged"}
+    assert list(_sarif_validator().iter_errors(document)) == []
+
+
+def test_ocsf_activity_follows_baseline(demo_result: JobResult) -> None:
+    data = demo_result.report
+    first = data.sorted_findings()[0].fingerprint
+    compared = replace(data, baseline="scan-0", new_fingerprints=frozenset({first}))
+    events = [json.loads(line) for line in render_ocsf(compared).splitlines()]
+    activities = {e["finding_info"]["uid"]: e["activity_id"] for e in events}
+    assert activities[first] == 1
+    assert sorted(set(activities.values())) == [1, 2]
