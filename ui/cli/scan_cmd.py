@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -21,6 +22,8 @@ from toxicpath.ui.cli.common import (
 )
 from toxicpath.ui.cli.findings_cmd import AcceptancesOption, PoliciesOption
 from toxicpath.ui.cli.output import OutputFormat, emit_json, stderr_console
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from toxicpath.config import ToxicpathConfig
@@ -296,9 +299,12 @@ def run_job_command(
 ) -> None:
     """Run the scan job for the CLI: options to JobOptions, result to exit status."""
     from toxicpath.findings.acceptance import AcceptanceError
+    from toxicpath.graph.store import StoreError
+    from toxicpath.ingest.errors import InputError
     from toxicpath.job import FAIL_ON_CHOICES, BaselineError, JobOptions, run_scan_job
     from toxicpath.joblog import configure_job_logging
     from toxicpath.lock import LockBusyError
+    from toxicpath.pipeline import PartialScanError
     from toxicpath.report.registry import ReportSpecError, parse_report_spec
 
     quiet = job.quiet is True
@@ -347,9 +353,16 @@ def run_job_command(
         else:
             result = run_scan_job(options)
     except LockBusyError as error:
+        logger.error("scan not started: %s", error)
         raise fail(str(error), ExitCode.STORE) from None
     except (BaselineError, AcceptanceError) as error:
+        logger.error("scan failed: %s", error)
         raise fail(str(error), ExitCode.INPUT) from None
+    except (InputError, StoreError, PartialScanError) as error:
+        # Logged here so --log-format json runs carry the failure as a JSON
+        # line too; handle_errors prints the message and sets the status.
+        logger.error("scan failed: %s", error)
+        raise
     if not quiet:
         _print_outcome(
             result.outcome,
