@@ -14,6 +14,7 @@ from py_ocsf_models.events.findings.detection_finding import DetectionFinding
 from typer.testing import CliRunner
 
 from toxicpath.job import JobResult
+from toxicpath.report.build import accepted_risks
 from toxicpath.report.formats.cef import cef_line, escape_extension, escape_header
 from toxicpath.report.formats.html import account_coverage
 from toxicpath.report.formats.json_report import SCHEMA_PATH, report_document
@@ -277,3 +278,25 @@ def test_ocsf_activity_follows_baseline(demo_result: JobResult) -> None:
     activities = {e["finding_info"]["uid"]: e["activity_id"] for e in events}
     assert activities[first] == 1
     assert sorted(set(activities.values())) == [1, 2]
+
+
+def test_accepted_risk_shows_owner(demo_result: JobResult, tmp_path: Path) -> None:
+    data = demo_result.report
+    target = data.sorted_findings()[0]
+    acceptance_file = tmp_path / "acceptances.yaml"
+    acceptance_file.write_text(
+        "acceptances:\n"
+        f"  - fingerprint: {target.fingerprint}\n"
+        "    owner: data-team@example.com\n"
+        "    justification: Partner downloads, reviewed quarterly.\n"
+        "    expires: 2099-01-31\n",
+        encoding="utf-8",
+    )
+    accepted = replace(target, status="accepted", status_reason="accepted")
+    risks = accepted_risks([accepted, *data.findings[1:]], acceptance_file)
+    assert len(risks) == 1
+    assert risks[0].owner == "data-team@example.com"
+    assert risks[0].review_date == "2099-01-31"
+    html = FORMATS["html"].render(replace(data, accepted=risks))
+    assert "data-team@example.com" in html
+    assert "2099-01-31" in html
