@@ -15,7 +15,7 @@ class Webhook:
     url: str
     received: list[Any] = field(default_factory=list)
     requests: int = 0
-    # Requests to answer with HTTP 500 before answering 200; -1 fails them all.
+    # Requests that get HTTP 500 before the server returns 200; -1 fails them all.
     failures_left: int = 0
 
 
