@@ -68,6 +68,48 @@ RUN_JOB_TYPE = "run.googleapis.com/Job"
 GKE_CLUSTER_TYPE = "container.googleapis.com/Cluster"
 DENY_POLICY_TYPE = "iam.googleapis.com/DenyPolicy"
 
+# Resource types the collector asks Cloud Asset Inventory for: those the
+# analysis turns into nodes or reads for reachability and identities. IAM
+# policies are collected for every type.
+COLLECTED_ASSET_TYPES = (
+    ORGANIZATION_TYPE,
+    FOLDER_TYPE,
+    PROJECT_TYPE,
+    SERVICE_ACCOUNT_TYPE,
+    SERVICE_ACCOUNT_KEY_TYPE,
+    ROLE_TYPE,
+    INSTANCE_TYPE,
+    INSTANCE_TEMPLATE_TYPE,
+    FIREWALL_TYPE,
+    FIREWALL_POLICY_TYPE,
+    NETWORK_TYPE,
+    SUBNETWORK_TYPE,
+    FORWARDING_RULE_TYPE,
+    GLOBAL_FORWARDING_RULE_TYPE,
+    TARGET_POOL_TYPE,
+    BUCKET_TYPE,
+    *CLOUD_FUNCTION_TYPES,
+    RUN_SERVICE_TYPE,
+    RUN_JOB_TYPE,
+    GKE_CLUSTER_TYPE,
+    "appengine.googleapis.com/Application",
+    "sqladmin.googleapis.com/Instance",
+    "spanner.googleapis.com/Instance",
+    "bigtableadmin.googleapis.com/Instance",
+    "redis.googleapis.com/Instance",
+    "bigquery.googleapis.com/Dataset",
+    "secretmanager.googleapis.com/Secret",
+    "cloudkms.googleapis.com/CryptoKey",
+    "pubsub.googleapis.com/Topic",
+    "pubsub.googleapis.com/Subscription",
+    "artifactregistry.googleapis.com/Repository",
+    "compute.googleapis.com/Snapshot",
+    "compute.googleapis.com/Image",
+    "dataproc.googleapis.com/Cluster",
+    "composer.googleapis.com/Environment",
+    "notebooks.googleapis.com/Instance",
+)
+
 _FULL_NAME = re.compile(r"^//[a-z0-9.-]+\.googleapis\.com/.+")
 
 

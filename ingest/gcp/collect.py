@@ -36,7 +36,12 @@ from google.api_core import exceptions as google_exceptions
 from google.api_core import retry as retries
 from google.protobuf import json_format
 
-from toxicpath.ingest.gcp.assets import FOLDER_TYPE, ORGANIZATION_TYPE, PROJECT_TYPE
+from toxicpath.ingest.gcp.assets import (
+    COLLECTED_ASSET_TYPES,
+    FOLDER_TYPE,
+    ORGANIZATION_TYPE,
+    PROJECT_TYPE,
+)
 from toxicpath.ingest.gcp.secrets import redact_gcp_response
 from toxicpath.ingest.snapshot import CoverageEntry, RawResponse, Snapshot
 
@@ -84,6 +89,8 @@ class GcpCollectorConfig:
     retry_deadline: float = 120.0
     retry_initial: float = 1.0  # seconds before the first retry, doubling
     content_types: tuple[str, ...] = ("RESOURCE", "IAM_POLICY", "ORG_POLICY")
+    # Asset types read with content type RESOURCE; empty reads every type.
+    asset_types: tuple[str, ...] = COLLECTED_ASSET_TYPES
     client_factory: Callable[[str, dict[str, Any]], Any] | None = None
 
 
@@ -338,16 +345,15 @@ class GcpCollector:
         from google.cloud import asset_v1
 
         for content_type in self.config.content_types:
+            request: dict[str, Any] = {
+                "parent": parent,
+                "content_type": getattr(asset_v1.ContentType, content_type),
+                "page_size": _PAGE_SIZE,
+            }
+            if content_type == "RESOURCE" and self.config.asset_types:
+                request["asset_types"] = list(self.config.asset_types)
             pages = self._list(
-                parent,
-                "cloudasset",
-                "asset",
-                "list_assets",
-                request={
-                    "parent": parent,
-                    "content_type": getattr(asset_v1.ContentType, content_type),
-                    "page_size": _PAGE_SIZE,
-                },
+                parent, "cloudasset", "asset", "list_assets", request=request
             )
             assets = [_to_dict(asset) for asset in pages]
             if assets:

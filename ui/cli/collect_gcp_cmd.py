@@ -61,6 +61,14 @@ def gcp(
         str | None,
         typer.Option(help="Project billed for API quota (Cloud Asset Inventory)."),
     ] = None,
+    all_asset_types: Annotated[
+        bool,
+        typer.Option(
+            "--all-asset-types",
+            help="Read every Cloud Asset type, not only those the analysis uses "
+            "(larger snapshot, for offline use by other tools).",
+        ),
+    ] = False,
     endpoint: Annotated[
         str | None,
         typer.Option(
@@ -89,6 +97,7 @@ def gcp(
         projects=_split(projects),
         impersonate=impersonate or "",
         quota_project=quota_project or "",
+        all_asset_types=all_asset_types,
         endpoint=endpoint,
         output=output,
     )
@@ -102,6 +111,7 @@ def _collect_gcp(
     projects: tuple[str, ...],
     impersonate: str,
     quota_project: str,
+    all_asset_types: bool,
     endpoint: str | None,
     output: Path | None,
 ) -> None:
@@ -130,6 +140,7 @@ def _collect_gcp(
             folders=tuple(f.removeprefix("folders/") for f in folders),
             projects=projects,
             api_endpoint=endpoint,
+            **({"asset_types": ()} if all_asset_types else {}),
         )
         with stderr_console.status("Collecting GCP configuration"):
             snapshot = collect.collect_gcp(config)

@@ -98,6 +98,18 @@ def test_assets_are_paged() -> None:
     assert len(resources.body["assets"]) == 16
 
 
+def test_resource_types_are_filtered() -> None:
+    with gcp_api_server() as (endpoint, state):
+        collect(endpoint, organization="100")
+    resource_calls = [p for _, p in state.requests if "contentType=1" in p]
+    assert resource_calls
+    assert all(
+        "assetTypes=compute.googleapis.com%2FInstance" in p for p in resource_calls
+    )
+    policy_calls = [p for _, p in state.requests if "contentType=2" in p]
+    assert not any("assetTypes=" in p for p in policy_calls)
+
+
 def test_hierarchy_is_walked() -> None:
     with gcp_api_server() as (endpoint, _):
         snapshot = collect(endpoint, organization="100")
