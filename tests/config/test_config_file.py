@@ -212,3 +212,15 @@ def test_neo4j_settings_fill_environment(tmp_path: Path) -> None:
 def test_neo4j_user_without_uri_rejected(tmp_path: Path) -> None:
     message = _errors(tmp_path, '[store]\nuser = "scanner"\n')
     assert "store.user applies to Neo4j only" in message
+
+
+def test_config_check_validates_acceptances(tmp_path: Path) -> None:
+    (tmp_path / "acceptances.yaml").write_text(
+        "acceptances:\n  - rule: public-object-storage\n    owner: web-team\n",
+        encoding="utf-8",
+    )
+    path = _write(tmp_path, 'acceptance_file = "acceptances.yaml"\n')
+    result = runner.invoke(app, ["config", "check", "--config", str(path)])
+    assert result.exit_code == 2
+    assert "acceptance_file:" in result.stderr
+    assert "justification" in result.stderr

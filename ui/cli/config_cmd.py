@@ -20,7 +20,10 @@ def _resolve(config: Path | None) -> Path:
 
 @app.command()
 def check(config: ConfigOption = None) -> None:
-    """Validate the configuration file; print OK or each invalid key and its fix."""
+    """Validate the configuration file; print OK or each invalid key and its fix.
+
+    The acceptance file it names is validated too, when it exists.
+    """
     from toxicpath.config import ConfigError, load_config
 
     path = _resolve(config)
@@ -29,6 +32,14 @@ def check(config: ConfigOption = None) -> None:
     except ConfigError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(int(ExitCode.INPUT)) from None
+    if loaded.acceptance_file is not None and loaded.acceptance_file.exists():
+        from toxicpath.findings.acceptance import AcceptanceError, load_acceptances
+
+        try:
+            load_acceptances(loaded.acceptance_file)
+        except AcceptanceError as error:
+            typer.echo(f"error: acceptance_file: {error}", err=True)
+            raise typer.Exit(int(ExitCode.INPUT)) from None
     # A webhook URL often comes from a secret mounted only where the job runs,
     # so an unresolvable one is a warning here, not an error.
     for channel in loaded.alerts.channels:
