@@ -140,7 +140,7 @@ def _collect_gcp(
             folders=tuple(f.removeprefix("folders/") for f in folders),
             projects=projects,
             api_endpoint=endpoint,
-            **({"asset_types": ()} if all_asset_types else {}),
+            asset_types=() if all_asset_types else collect.COLLECTED_ASSET_TYPES,
         )
         with stderr_console.status("Collecting GCP configuration"):
             snapshot = collect.collect_gcp(config)
