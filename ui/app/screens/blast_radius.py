@@ -26,6 +26,7 @@ def render() -> None:
     )
     typed = st.text_input(
         "…or a node id, access key id or unique name",
+        value=st.query_params.get("node", ""),
         key="blast_text",
         help="An ARN or resource id, an access key id such as AKIA…, or a name.",
     )

@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 EXAMPLE_QUERY = (
     "MATCH (a:Identity)-[r:CAN_ACCESS]->(b:Resource)\n"
-    "WHERE b.sensitivity = 'high'\n"
+    "WHERE b.sensitivity IN ['high', 'critical']\n"
     "RETURN a, r, b LIMIT 50"
 )
 
