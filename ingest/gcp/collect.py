@@ -37,7 +37,7 @@ from google.api_core import retry as retries
 from google.protobuf import json_format
 
 from toxicpath.ingest.gcp.assets import (
-    COLLECTED_ASSET_TYPES as COLLECTED_ASSET_TYPES,
+    COLLECTED_ASSET_TYPES,
     FOLDER_TYPE,
     ORGANIZATION_TYPE,
     PROJECT_TYPE,

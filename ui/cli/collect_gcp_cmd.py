@@ -117,6 +117,7 @@ def _collect_gcp(
 ) -> None:
     try:
         from toxicpath.ingest.gcp import collect
+        from toxicpath.ingest.gcp.assets import COLLECTED_ASSET_TYPES
     except ImportError as exc:
         raise fail(
             f"the Google Cloud SDKs are not installed ({exc.name}); install "
@@ -140,7 +141,7 @@ def _collect_gcp(
             folders=tuple(f.removeprefix("folders/") for f in folders),
             projects=projects,
             api_endpoint=endpoint,
-            asset_types=() if all_asset_types else collect.COLLECTED_ASSET_TYPES,
+            asset_types=() if all_asset_types else COLLECTED_ASSET_TYPES,
         )
         with stderr_console.status("Collecting GCP configuration"):
             snapshot = collect.collect_gcp(config)
