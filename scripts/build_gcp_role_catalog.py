@@ -2,7 +2,7 @@
 
 Usage: python scripts/build_gcp_role_catalog.py ROLES_FOLDER
 
-ROLES_FOLDER holds one JSON file per predefined role, each the output of
+ROLES_FOLDER contains one JSON file per predefined role, each the output of
 `gcloud iam roles describe roles/NAME --format=json` (for example the
 `gcp/roles/` folder of iann0036/iam-dataset). The script writes
 `analysis/gcp/data/predefined_roles.json.gz`: every permission name once in a

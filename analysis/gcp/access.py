@@ -1,8 +1,8 @@
 """Derive CAN_ACCESS edges to GCP data and compute resources, and mark public ones.
 
-Each resource type lists the permissions that read, write or administer it;
-a member gets one edge at the highest level it holds, with the permissions
-behind it. `allUsers` and `allAuthenticatedUsers` are members like any other,
+Each resource type lists the permissions that read, write or administer it.
+A member gets one edge at the highest level granted to it, with the
+permissions behind it. `allUsers` and `allAuthenticatedUsers` are members like any other,
 so a binding to them makes their nodes reach the resource and marks it
 public.
 

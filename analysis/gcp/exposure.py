@@ -1,9 +1,9 @@
 """Internet exposure of GCP VMs and external load balancers.
 
-A VM is reachable from the internet when a network interface has an
-external address (an `accessConfigs` entry, IPv4 or IPv6) or the VM is in
-the target pool of an external forwarding rule, and the firewall (see
-`firewall.py`) admits internet traffic to it. An external forwarding rule is
+A VM is reachable from the internet when it has an entry point and the
+firewall (see `firewall.py`) admits internet traffic to it. Entry points are
+an external address on a network interface (an `accessConfigs` entry, IPv4
+or IPv6) and membership in the target pool of an external forwarding rule. An external forwarding rule is
 itself exposed on its ports.
 
 NOTE: proxy load balancers (HTTP(S), SSL and TCP proxy) reach their backend

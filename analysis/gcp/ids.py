@@ -4,7 +4,7 @@ Resources use their Cloud Asset full resource name
 (`//storage.googleapis.com/bucket`). Principals have no resource name in IAM
 policies, so each IAM member string becomes `gcp:<member>`
 (`gcp:user:alice@example.com`, `gcp:serviceAccount:sa@p.iam.gserviceaccount.com`,
-`gcp:allUsers`); a service account's resource name is kept in its attributes.
+`gcp:allUsers`). A service account's resource name is kept in its attributes.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ def account_node(key: str) -> str:
 
 
 def account_admin_node(project_key: str) -> str:
-    """The pseudo-identity that stands for full control of one project."""
+    """Return the node of the pseudo-identity for full control of one project."""
     return f"gcp:account_admin:{project_key}"
 
 

@@ -68,7 +68,7 @@ RUN_JOB_TYPE = "run.googleapis.com/Job"
 GKE_CLUSTER_TYPE = "container.googleapis.com/Cluster"
 DENY_POLICY_TYPE = "iam.googleapis.com/DenyPolicy"
 
-# Resource types the collector asks Cloud Asset Inventory for: those the
+# Resource types the collector requests from Cloud Asset Inventory: those the
 # analysis turns into nodes or reads for reachability and identities. IAM
 # policies are collected for every type.
 COLLECTED_ASSET_TYPES = (
@@ -181,7 +181,7 @@ def asset_from_search_resource(result: dict[str, Any]) -> dict[str, Any]:
 
     A search result carries only the searchable fields (labels, network tags,
     location, state and a few `additionalAttributes`), not the REST object,
-    so the resource data holds those fields.
+    so the resource data contains only those fields.
     """
     data: dict[str, Any] = dict(result.get("additionalAttributes") or {})
     for key in ("displayName", "location", "labels", "state", "description"):

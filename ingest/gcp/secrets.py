@@ -1,8 +1,8 @@
 """Remove secret values from GCP asset bodies before they enter a snapshot.
 
 Cloud Asset Inventory returns each resource's REST object, and some of them
-carry secrets in plain text. The keys stay so the analysis still sees that a
-setting exists; their values become REDACTED:
+carry secrets in plain text. The keys stay, so the analysis can still tell
+that a setting exists, and their values become REDACTED:
 
 - Compute Engine instance and template metadata `items[].value`, except the
   switches the analysis reads (`enable-oslogin`, `block-project-ssh-keys`,
