@@ -2,9 +2,9 @@
 
 Each resource type lists the permissions that read, write or administer it.
 A member gets one edge at the highest level granted to it, with the
-permissions behind it. `allUsers` and `allAuthenticatedUsers` are members like any other,
-so a binding to them makes their nodes reach the resource and marks it
-public.
+permissions behind it. `allUsers` and `allAuthenticatedUsers` are members
+like any other, so a binding to them makes their nodes reach the resource
+and marks it public.
 
 Cloud Storage buckets add two rules:
 - public access prevention (`iamConfiguration.publicAccessPrevention:

@@ -3,8 +3,8 @@
 A VM is reachable from the internet when it has an entry point and the
 firewall (see `firewall.py`) admits internet traffic to it. Entry points are
 an external address on a network interface (an `accessConfigs` entry, IPv4
-or IPv6) and membership in the target pool of an external forwarding rule. An external forwarding rule is
-itself exposed on its ports.
+or IPv6) and membership in the target pool of an external forwarding rule.
+An external forwarding rule is itself exposed on its ports.
 
 NOTE: proxy load balancers (HTTP(S), SSL and TCP proxy) reach their backend
 VMs from Google front-end ranges through backend services and instance
