@@ -122,6 +122,7 @@ class ServerState:
 class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     state: ServerState
+    asset_types: set[str]
 
     def log_message(self, format: str, *args: Any) -> None:
         return
@@ -154,7 +155,9 @@ class _Handler(BaseHTTPRequestHandler):
         parsed = urllib.parse.urlparse(self.path)
         # One decode: deny-policy names keep their own %2F-encoded attachment.
         path = urllib.parse.unquote(parsed.path)
-        query = {k: v[0] for k, v in urllib.parse.parse_qs(parsed.query).items()}
+        lists = urllib.parse.parse_qs(parsed.query)
+        query = {k: v[0] for k, v in lists.items()}
+        self.asset_types = set(lists.get("assetTypes", []))
         remaining = self.state.throttle.get(path, 0)
         if remaining:
             self.state.throttle[path] = remaining - 1
@@ -221,6 +224,9 @@ class _Handler(BaseHTTPRequestHandler):
             scoped = [a for a in self.state.assets if parent in a.get("ancestors", [])]
         matching = []
         for asset in scoped:
+            filtered = key == "resource" and bool(self.asset_types)
+            if filtered and asset["assetType"] not in self.asset_types:
+                continue
             if key in asset:
                 matching.append(
                     {

@@ -110,6 +110,29 @@ def test_resource_types_are_filtered() -> None:
     assert not any("assetTypes=" in p for p in policy_calls)
 
 
+def test_all_asset_types_read_everything() -> None:
+    extra = {
+        "name": "//dns.googleapis.com/projects/prod-app/managedZones/corp",
+        "assetType": "dns.googleapis.com/ManagedZone",
+        "ancestors": ["projects/300", "folders/200", "organizations/100"],
+        "resource": {"data": {"name": "corp"}},
+    }
+    state = ServerState()
+    state.assets.append(extra)
+    with gcp_api_server(state) as (endpoint, _):
+        filtered = collect(endpoint, organization="100")
+        everything = collect(endpoint, organization="100", asset_types=())
+
+    def names(snapshot: Snapshot) -> set[str]:
+        response = next(
+            snapshot.responses_for("gcp", "cloudasset", "list-assets-resource")
+        )
+        return {asset["name"] for asset in response.body["assets"]}
+
+    assert extra["name"] not in names(filtered)
+    assert extra["name"] in names(everything)
+
+
 def test_hierarchy_is_walked() -> None:
     with gcp_api_server() as (endpoint, _):
         snapshot = collect(endpoint, organization="100")
