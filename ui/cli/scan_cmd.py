@@ -13,6 +13,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from toxicpath.pipeline import ScanOutcome
+from toxicpath.ui.cli.collect_cmd import split_list
 from toxicpath.ui.cli.common import (
     ExitCode,
     OutputOption,
@@ -21,6 +22,7 @@ from toxicpath.ui.cli.common import (
     handle_errors,
 )
 from toxicpath.ui.cli.findings_cmd import AcceptancesOption, PoliciesOption
+from toxicpath.ui.cli.live_collect import Cloud, LiveOptions, collect_to_file
 from toxicpath.ui.cli.output import OutputFormat, emit_json, stderr_console
 
 logger = logging.getLogger(__name__)
@@ -215,8 +217,40 @@ def scan(
         LogFormat,
         typer.Option(help="Log lines on stderr as text or JSON lines."),
     ] = LogFormat.text,
+    cloud: Annotated[
+        Cloud,
+        typer.Option(help="Cloud to collect live when no --input is given."),
+    ] = Cloud.aws,
+    profile: Annotated[
+        str | None,
+        typer.Option(help="AWS profile for live collection (default chain if unset)."),
+    ] = None,
+    role_arn: Annotated[
+        str | None,
+        typer.Option(help="AWS role to assume before live collection."),
+    ] = None,
+    organization: Annotated[
+        bool,
+        typer.Option(
+            help="Collect every account of the AWS organization through "
+            "OrganizationAccountAccessRole (`collect aws` sets another role)."
+        ),
+    ] = False,
+    regions: Annotated[
+        list[str] | None,
+        typer.Option(help="AWS regions to collect, comma-separated or repeated."),
+    ] = None,
+    subscriptions: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--subscription", help="Azure subscription ids to collect (default: all)."
+        ),
+    ] = None,
 ) -> None:
     """Scan an estate: read input, derive attack edges, load the store, rank paths.
+
+    Without --input, the live collector for --cloud runs first and its
+    snapshot is kept beside the store.
 
     As a scheduled job it also runs the rules, records the findings in the
     history, writes reports, sends alerts and exits 1 when --fail-on is met.
@@ -233,7 +267,15 @@ def scan(
         quiet=quiet,
         log_format=log_format,
     )
-    _scan(inputs, store, output, top, job)
+    live = LiveOptions(
+        cloud=cloud,
+        profile=profile,
+        role_arn=role_arn,
+        organization=organization,
+        regions=split_list(regions),
+        subscriptions=split_list(subscriptions),
+    )
+    _scan(inputs, store, output, top, job, live)
 
 
 @handle_errors
@@ -243,13 +285,10 @@ def _scan(
     output: OutputFormat,
     top: int,
     job: JobArguments | None = None,
+    live: LiveOptions | None = None,
 ) -> None:
     if not inputs:
-        raise fail(
-            "no --input given; live collection runs with `toxicpath collect aws` "
-            "followed by `toxicpath scan --input SNAPSHOT`",
-            ExitCode.INPUT,
-        )
+        inputs = [collect_to_file(live or LiveOptions(), store_spec=store)]
     if job is None:
         outcome = _run_with_progress(inputs, store, "import")
         _print_outcome(outcome, output, top=top, store=store)
