@@ -76,9 +76,9 @@ def paged_table(rows: list[dict[str, Any]], *, key: str) -> None:
             )
         )
     start = (page - 1) * PAGE_SIZE
-    shown = rows[start : start + PAGE_SIZE]
-    st.caption(f"Rows {start + 1}-{start + len(shown)} of {len(rows)}")
-    st.dataframe(pd.DataFrame(shown), hide_index=True, width="stretch")
+    page_rows = rows[start : start + PAGE_SIZE]
+    st.caption(f"Rows {start + 1}-{start + len(page_rows)} of {len(rows)}")
+    st.dataframe(pd.DataFrame(page_rows), hide_index=True, width="stretch")
 
 
 def hop_evidence_text(hop: Hop) -> str:

@@ -1,6 +1,6 @@
 """`toxicpath ui`: start the Streamlit app on the current scan's store.
 
-The app binds to 127.0.0.1 unless `--host` says otherwise, runs headless
+The app binds to 127.0.0.1 unless `--host` names another address, runs headless
 (it opens no browser) and sends no usage statistics.
 """
 

@@ -1,8 +1,8 @@
 """Draw attack paths and query results with Neo4j's graph component (neo4j-viz).
 
 `draw` caps the number of nodes it hands to the component, because the
-force layout in the browser slows down on thousands of nodes; the caller
-shows the returned note when the cap cut the picture.
+force layout in the browser slows down on thousands of nodes. The caller
+shows the returned note when the cap left nodes out.
 """
 
 from __future__ import annotations
@@ -85,28 +85,38 @@ def draw(
     unique: dict[str, DrawNode] = {}
     for node in nodes:
         unique.setdefault(node.id, node)
-    kept = dict(list(unique.items())[:max_nodes])
-    kept_edges = [e for e in edges if e.source in kept and e.target in kept]
+    drawn = dict(list(unique.items())[:max_nodes])
+    edges_drawn = [e for e in edges if e.source in drawn and e.target in drawn]
+    # model_validate rather than keyword arguments: the models declare their
+    # optional fields through aliases, which mypy reads as required.
     graph = VisualizationGraph(
         nodes=[
-            Node(
-                id=node.id,
-                caption=node.caption,
-                color=_colour(node),
-                size=14 if node.label in ("Internet", "Identity") else 11,
-                properties={"id": node.id, "label": node.label, "type": node.type}
-                | _scalars(node.properties),
+            Node.model_validate(
+                {
+                    "id": node.id,
+                    "caption": node.caption,
+                    "color": _colour(node),
+                    "size": 14 if node.label in ("Internet", "Identity") else 11,
+                    "properties": {
+                        "id": node.id,
+                        "label": node.label,
+                        "type": node.type,
+                    }
+                    | _scalars(node.properties),
+                }
             )
-            for node in kept.values()
+            for node in drawn.values()
         ],
         relationships=[
-            Relationship(
-                source=edge.source,
-                target=edge.target,
-                caption=edge.caption,
-                properties=_scalars(edge.properties),
+            Relationship.model_validate(
+                {
+                    "source": edge.source,
+                    "target": edge.target,
+                    "caption": edge.caption,
+                    "properties": _scalars(edge.properties),
+                }
             )
-            for edge in kept_edges
+            for edge in edges_drawn
         ],
     )
     html = graph.render(
@@ -117,9 +127,9 @@ def draw(
     )
     return Drawing(
         html=str(html.data),
-        drawn_nodes=len(kept),
+        drawn_nodes=len(drawn),
         total_nodes=len(unique),
-        drawn_edges=len(kept_edges),
+        drawn_edges=len(edges_drawn),
     )
 
 
@@ -147,7 +157,7 @@ def elements_from_rows(
     named by id, so the edge can still be drawn.
     """
     nodes: dict[str, DrawNode] = {}
-    edges: list[DrawEdge] = []
+    edges: dict[tuple[str, str, str], DrawEdge] = {}
 
     def visit(value: Any) -> None:
         if isinstance(value, GraphNode):
@@ -162,13 +172,14 @@ def elements_from_rows(
                 ),
             )
         elif isinstance(value, GraphEdge):
-            edges.append(
+            edges.setdefault(
+                (value.source, value.target, value.type),
                 DrawEdge(
                     source=value.source,
                     target=value.target,
                     caption=value.type,
                     properties=value.props,
-                )
+                ),
             )
         elif isinstance(value, GraphPath):
             for item in [*value.nodes, *value.edges]:
@@ -180,7 +191,7 @@ def elements_from_rows(
     for row in rows:
         for value in row.values():
             visit(value)
-    for edge in edges:
+    for edge in edges.values():
         for end in (edge.source, edge.target):
             nodes.setdefault(end, DrawNode(id=end, caption=end))
-    return list(nodes.values()), edges
+    return list(nodes.values()), list(edges.values())

@@ -83,8 +83,8 @@ def test_attack_paths_severity_filter(app_store: DemoStore) -> None:
 def test_attack_paths_target_filter(app_store: DemoStore) -> None:
     app = open_page("attack_paths")
     target = app.multiselect(key="paths_target")
-    wanted = next(o for o in target.options if "larkspur-customer-data" in o)
-    target.set_value([wanted]).run()
+    customer_data = next(o for o in target.options if "larkspur-customer-data" in o)
+    target.set_value([customer_data]).run()
     table = app.dataframe[0].value
     assert len(table) > 0
     assert set(table["target"]) == {"larkspur-customer-data"}

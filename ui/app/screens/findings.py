@@ -22,25 +22,25 @@ def render() -> None:
     st.title("Findings")
     spec, scan = state.require_scan()
     decided = state.with_acceptances(spec, state.findings(spec, scan.id))
-    shown = _filtered(decided)
-    st.subheader(f"{len(shown)} of {len(decided)} findings")
-    paged_table(finding_rows(shown), key="findings_table")
+    listed = _filtered(decided)
+    st.subheader(f"{len(listed)} of {len(decided)} findings")
+    paged_table(finding_rows(listed), key="findings_table")
     left, right = st.columns(2)
     left.download_button(
         "Download CSV",
-        data=findings_csv(shown),
+        data=findings_csv(listed),
         file_name=f"findings-{scan.id}.csv",
         mime="text/csv",
         key="findings_csv",
     )
     right.download_button(
         "Download JSON",
-        data=findings_json(shown),
+        data=findings_json(listed),
         file_name=f"findings-{scan.id}.json",
         mime="application/json",
         key="findings_json",
     )
-    _accept_form(spec, shown)
+    _accept_form(spec, listed)
 
 
 def _filtered(found: list[Finding]) -> list[Finding]:
@@ -71,20 +71,20 @@ def _filtered(found: list[Finding]) -> list[Finding]:
     return result
 
 
-def _accept_form(spec: str | None, shown: list[Finding]) -> None:
+def _accept_form(spec: str | None, listed: list[Finding]) -> None:
     path = state.acceptance_file(spec)
     st.subheader("Accept or suppress a finding")
     st.caption(f"Entries are appended to {path}, the file `toxicpath accept` writes.")
     message = st.session_state.pop("accept_message", None)
     if message:
         st.success(message)
-    if not shown:
+    if not listed:
         st.info("No finding is listed to accept.")
         return
     choices = {
         f"{f.severity} · {f.rule_id} · {f.resource_name or f.resource_id} "
         f"[{f.fingerprint}]": f
-        for f in shown
+        for f in listed
     }
     with st.form("accept_form"):
         label = st.selectbox("Finding", list(choices), key="accept_finding")
@@ -115,7 +115,7 @@ def _accept_form(spec: str | None, shown: list[Finding]) -> None:
             status=status,  # type: ignore[arg-type]
             owner=owner.strip(),
             justification=justification.strip(),
-            expires=expires,  # type: ignore[arg-type]
+            expires=expires,
             compensating_control=control.strip(),
         )
     except ValidationError as error:
