@@ -259,31 +259,61 @@ def _token_edges(
     )
 
 
+_MAX_DELEGATION_HOPS = 5
+
+
 def _implicit_delegation_edges(
     run: EscalationContext,
     token_holders: dict[str, dict[str, Decision]],
     delegators: dict[str, dict[str, Decision]],
 ) -> None:
-    # NOTE: one intermediate account per chain; a chain through two or more
-    # intermediates (delegation on each hop) is not followed.
-    for middle, members in sorted(delegators.items()):
-        reachable = token_holders.get(f"serviceAccount:{middle}", {})
-        for member, delegation in sorted(members.items()):
-            for final, token in sorted(reachable.items()):
-                if f"serviceAccount:{final}" == member:
+    """Follow implicitDelegation chains to the accounts their last hop can mint.
+
+    A chain needs implicitDelegation on every intermediate account and a token
+    permission on the final one, held by the last intermediate.
+    """
+    delegates_of: dict[str, dict[str, Decision]] = {}
+    for middle, members in delegators.items():
+        for member, decision in members.items():
+            delegates_of.setdefault(member, {})[middle] = decision
+    for start in sorted(delegates_of):
+        queue = [
+            (middle, [decision], decision.conditional)
+            for middle, decision in sorted(delegates_of[start].items())
+        ]
+        visited = {middle for middle, _, _ in queue}
+        while queue:
+            middle, chain, conditional = queue.pop(0)
+            holder = f"serviceAccount:{middle}"
+            for final, token in sorted(token_holders.get(holder, {}).items()):
+                if f"serviceAccount:{final}" == start:
                     continue
+                evidence = [
+                    item for decision in chain for item in decision.evidence(start)
+                ]
+                evidence.extend(token.evidence(holder))
                 run.add(
                     "CAN_ESCALATE",
-                    member,
+                    start,
                     ids.service_account_node(final),
                     technique="gcp-sa-implicit-delegation",
-                    conditional=delegation.conditional or token.conditional,
-                    reason=f"implicitDelegation on {middle}, which can mint tokens "
-                    f"for {final}, lets the member request {final}'s token through "
-                    "the delegation chain.",
-                    evidence=delegation.evidence(member)
-                    + token.evidence(f"serviceAccount:{middle}"),
+                    conditional=conditional or token.conditional,
+                    reason=f"implicitDelegation through {middle}, which can mint "
+                    f"tokens for {final}, lets the member request {final}'s token.",
+                    evidence=evidence,
                 )
+            if len(chain) >= _MAX_DELEGATION_HOPS:
+                continue
+            for following, decision in sorted(delegates_of.get(holder, {}).items()):
+                if following not in visited:
+                    visited.add(following)
+                    queue.append(
+                        (
+                            following,
+                            [*chain, decision],
+                            conditional or decision.conditional,
+                        )
+                    )
 
 
 def _vehicle_edge(

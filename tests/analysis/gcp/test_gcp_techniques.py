@@ -113,6 +113,29 @@ def test_implicit_delegation_chain() -> None:
     assert assumes(records, sa("middle"), sa("target"))
 
 
+def test_delegation_through_two_accounts() -> None:
+    def delegation(member: str) -> list[dict[str, Any]]:
+        return [{"role": "roles/iam.serviceAccountTokenCreator", "members": [member]}]
+
+    records = records_for(
+        project_asset([]),
+        account_asset("first", "1", delegation("user:mallory@example.com")),
+        account_asset(
+            "second",
+            "2",
+            delegation("serviceAccount:first@lab.iam.gserviceaccount.com"),
+        ),
+        account_asset(
+            "target",
+            "3",
+            delegation("serviceAccount:second@lab.iam.gserviceaccount.com"),
+        ),
+    )
+    mallory = "gcp:user:mallory@example.com"
+    assert "gcp-sa-implicit-delegation" in techniques(records, mallory, sa("second"))
+    assert "gcp-sa-implicit-delegation" in techniques(records, mallory, sa("target"))
+
+
 def test_key_create_and_set_iam_policy() -> None:
     records = records_for(
         project_asset([]),
