@@ -64,6 +64,15 @@ class Technique:
     aliases: tuple[str, ...] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class Finding:
+    """One escalation of one principal, before it becomes an edge."""
+
+    principal: PrincipalView
+    technique: Technique
+    escalation: Escalation
+
+
 TECHNIQUES: dict[str, Technique] = {}
 
 

@@ -14,6 +14,9 @@ Two choices keep large estates tractable:
   through CAN_ASSUME and CAN_ESCALATE edges. A principal that may pass any
   of 2,000 Lambda roles gets edges to the roles that matter, not to all.
   Self-escalation edges to `account_admin` are always kept.
+- A principal that may pass every such role a service may assume in its
+  account gets one edge to a per-account service node instead of one edge
+  per role (see `fanout.py`).
 """
 
 from __future__ import annotations
@@ -21,18 +24,19 @@ from __future__ import annotations
 import logging
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from toxicpath.analysis.aws.escalation.catalog import (
     ACCOUNT_ADMIN,
     PASSED_ROLE,
     RESOURCE_ROLE,
     Escalation,
+    Finding,
     Technique,
     all_techniques,
 )
 from toxicpath.analysis.aws.escalation.checks import subject
 from toxicpath.analysis.aws.escalation.context import EstateView, PrincipalView
+from toxicpath.analysis.aws.escalation.fanout import collapse_fanouts
 from toxicpath.graph.records import GraphRecords, to_json_text
 from toxicpath.ingest.transform import TransformContext
 
@@ -40,13 +44,6 @@ logger = logging.getLogger(__name__)
 
 # Target kinds whose findings depend on the principal's policies alone.
 _SHARED_KINDS = frozenset({PASSED_ROLE, RESOURCE_ROLE})
-
-
-@dataclass(frozen=True)
-class _Finding:
-    principal: PrincipalView
-    technique: Technique
-    escalation: Escalation
 
 
 def find_escalations(
@@ -91,7 +88,7 @@ def derive_escalation_edges(
     """
     techniques = all_techniques()
     shared: dict[tuple[str, tuple[str, ...]], list[Escalation]] = {}
-    findings: list[_Finding] = []
+    findings: list[Finding] = []
     principals = [*view.views.values(), *view.group_views.values()]
     for principal in principals:
         if view.is_admin(principal.arn):
@@ -99,12 +96,13 @@ def derive_escalation_edges(
         for technique, escalation in find_escalations(
             view, principal, techniques, shared
         ):
-            findings.append(_Finding(principal, technique, escalation))
+            findings.append(Finding(principal, technique, escalation))
     valuable = _leading_somewhere(records, findings)
     counts: Counter[str] = Counter()
     dropped = 0
     missing: Counter[str] = Counter()
     texts: dict[int, str] = {}
+    kept: list[Finding] = []
     for item in findings:
         escalation = item.escalation
         if escalation.target not in records.nodes:
@@ -116,6 +114,8 @@ def derive_escalation_edges(
         if not keep:
             dropped += 1
             continue
+        kept.append(item)
+    for item in collapse_fanouts(view, records, context, kept, valuable):
         _write(records, context, item, texts)
         counts[item.technique.id] += 1
     for target, count in missing.items():
@@ -133,7 +133,7 @@ def derive_escalation_edges(
     )
 
 
-def _leading_somewhere(records: GraphRecords, findings: list[_Finding]) -> set[str]:
+def _leading_somewhere(records: GraphRecords, findings: list[Finding]) -> set[str]:
     """Identities that are admin, have CAN_ACCESS edges, or reach one of those."""
     incoming: dict[str, list[str]] = defaultdict(list)
     seeds: set[str] = set()
@@ -161,7 +161,7 @@ def _leading_somewhere(records: GraphRecords, findings: list[_Finding]) -> set[s
 def _write(
     records: GraphRecords,
     context: TransformContext,
-    item: _Finding,
+    item: Finding,
     texts: dict[int, str],
 ) -> None:
     technique, escalation = item.technique, item.escalation
