@@ -3,11 +3,11 @@
 A principal that may pass any role to a service (say `iam:PassRole` on `*`
 with `lambda:CreateFunction`) can run code as every role that service may
 assume in its account. Writing one CAN_ESCALATE edge per role gives
-hundreds of edges per such principal. When a principal's edges for one
-technique reach more than `FANOUT_LIMIT` roles and cover every role of the
-account that the service may assume (and that leads somewhere), they become
-one edge to the node `aws:service:<service>/<account>`, which has one
-CAN_ASSUME edge to each of those roles. Paths keep the same reach, and the
+hundreds of edges per such principal. Some fan-outs reach more than
+`FANOUT_LIMIT` roles and cover every role of the account that the service
+may assume and that leads somewhere. Each of those becomes one edge to the
+node `aws:service:<service>/<account>`, which has one CAN_ASSUME edge to
+each of the roles. Paths keep the same reach, and the
 edge count grows with principals plus roles instead of their product.
 Partial fan-outs (some roles not passable) and conditional ones stay as
 individual edges, because the shared node would overstate them.
@@ -32,7 +32,7 @@ FANOUT_LIMIT = 25
 
 
 def service_account_node(service: str, account_id: str) -> str:
-    """The node for code that `service` runs in one account."""
+    """Return the node id for code that `service` runs in one account."""
     return f"{ids.service_principal_node(service)}/{account_id}"
 
 

@@ -1,7 +1,7 @@
 """Who reaches account admin in Cloudsplaining's example account export.
 
 The file (`aws iam get-account-authorization-details` of account
-012345678901) holds 3 users, 2 groups and 3 roles. Reading it by hand:
+012345678901) contains 3 users, 2 groups and 3 roles. Reading it by hand:
 
 - user obama has AdministratorAccess attached and is in group admin, which
   has AdministratorAccess too: admin.
