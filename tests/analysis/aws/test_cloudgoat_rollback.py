@@ -58,7 +58,7 @@ def test_rollback_user_not_admin_yet(shared_data: Path) -> None:
 
 
 def test_rollback_from_read_only_default(shared_data: Path) -> None:
-    """With v5 (S3 read) as default, no version can be rolled back to admin."""
+    """With v5 (S3 read) as the default, the user lacks SetDefaultPolicyVersion."""
     policy = _rollback_policy(shared_data, default="v5")
     raynor = user("raynor", managed=[policy.arn])
     records = analyze(estate(raynor, policies=[policy]))
