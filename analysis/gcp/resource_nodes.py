@@ -9,7 +9,11 @@ from toxicpath.analysis.gcp import ids
 from toxicpath.analysis.gcp.node_props import add_fact_edge, gcp_node_props
 from toxicpath.analysis.gcp.nodes import IdentityIndex
 from toxicpath.analysis.gcp.roles import RoleCatalog
-from toxicpath.analysis.gcp.workloads import RESOURCE_TYPE_MAP, access_scopes
+from toxicpath.analysis.gcp.workloads import (
+    RESOURCE_TYPE_MAP,
+    access_scopes,
+    has_full_api_scope,
+)
 from toxicpath.graph.records import GraphRecords, to_json_text
 from toxicpath.ingest.gcp.assets import (
     FIREWALL_TYPE,
@@ -87,15 +91,24 @@ def add_resource_nodes(
         _link(records, asset, context.scan_id)
         for email in index.runs_as.get(asset.name, []):
             evidence: dict[str, Any] = {"kind": "service_account", "email": email}
+            reason = f"{name} runs as service account {email}."
             if asset.asset_type == INSTANCE_TYPE:
-                evidence["scopes"] = access_scopes(asset)
+                scopes = access_scopes(asset)
+                evidence["scopes"] = scopes
+                if not has_full_api_scope(scopes):
+                    # NOTE: the edge stays, but a token with narrow scopes
+                    # cannot call most APIs the account's roles allow.
+                    reason = (
+                        f"{name} runs as service account {email}, with its token "
+                        f"limited to the access scopes {', '.join(scopes) or '(none)'}."
+                    )
             add_fact_edge(
                 records,
                 "RUNS_AS",
                 asset.name,
                 ids.service_account_node(email),
                 scan_id=context.scan_id,
-                reason=f"{name} runs as service account {email}.",
+                reason=reason,
                 evidence=[evidence],
             )
 
@@ -139,6 +152,8 @@ def _resource_attrs(asset: GcpAsset, sensitivity_reason: str) -> dict[str, Any]:
             attrs["kms_key"] = data["encryption"]["defaultKmsKeyName"]
     if asset.asset_type == INSTANCE_TYPE:
         attrs["network_tags"] = list((data.get("tags") or {}).get("items") or [])
+        attrs["access_scopes"] = access_scopes(asset)
+        attrs["full_api_access"] = has_full_api_scope(access_scopes(asset))
         attrs["status"] = data.get("status", "")
     return attrs
 

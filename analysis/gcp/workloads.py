@@ -128,3 +128,16 @@ def access_scopes(asset: GcpAsset) -> list[str]:
     for account in asset.data.get("serviceAccounts") or []:
         scopes.extend(str(s) for s in account.get("scopes") or [])
     return scopes
+
+
+FULL_API_SCOPES = frozenset(
+    {
+        "https://www.googleapis.com/auth/cloud-platform",
+        "cloud-platform",
+    }
+)
+
+
+def has_full_api_scope(scopes: list[str]) -> bool:
+    """True when a VM token's scopes let it call every API its roles allow."""
+    return any(scope in FULL_API_SCOPES for scope in scopes)

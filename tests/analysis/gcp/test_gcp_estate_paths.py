@@ -178,6 +178,13 @@ def test_editor_sa_reaches_owner_sa() -> None:
     assert "gcp-actas-compute-instance" in techniques
 
 
+def test_vm_scopes_recorded() -> None:
+    records = records_of(estate_snapshot())
+    attrs = json.loads(records.nodes[VM_WEB].props["attrs"])
+    assert attrs["full_api_access"] is True
+    assert attrs["access_scopes"] == ["https://www.googleapis.com/auth/cloud-platform"]
+
+
 def test_rule_for_other_tag_not_exposed() -> None:
     records = records_of(estate_snapshot())
     assert not edges(records, "EXPOSED_TO", "internet", VM_BATCH)

@@ -345,3 +345,29 @@ def test_org_prevention_blocks_public_binding() -> None:
     }
     records = records_for(organization, project_asset([]), bucket)
     assert records.nodes["//storage.googleapis.com/site"].props["public"] is False
+
+
+def test_narrow_vm_scopes_in_reason() -> None:
+    scope = "https://www.googleapis.com/auth/devstorage.read_only"
+    instance = {
+        "name": "//compute.googleapis.com/projects/lab/zones/z/instances/old",
+        "asset_type": "compute.googleapis.com/Instance",
+        "ancestors": ANCESTORS,
+        "resource": {
+            "data": {
+                "name": "old",
+                "serviceAccounts": [
+                    {
+                        "email": "500-compute@developer.gserviceaccount.com",
+                        "scopes": [scope],
+                    }
+                ],
+            }
+        },
+    }
+    records = records_for(project_asset([]), instance)
+    runs_as = list(records.edges_of_type("RUNS_AS"))
+    assert len(runs_as) == 1
+    assert "limited to the access scopes" in runs_as[0].props["reason"]
+    attrs = json.loads(records.nodes[instance["name"]].props["attrs"])
+    assert attrs["full_api_access"] is False
