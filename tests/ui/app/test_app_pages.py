@@ -50,7 +50,7 @@ def test_overview_counts_open_findings(app_store: DemoStore) -> None:
 def test_overview_draws_trend_chart(app_store: DemoStore) -> None:
     app = open_page("overview")
     assert app.get("vega_lite_chart")
-    assert any("2 recorded scans" in c.value for c in app.caption)
+    assert any("Scans recorded: 2." in c.value for c in app.caption)
 
 
 def test_overview_lists_exposed_resources(app_store: DemoStore) -> None:
@@ -88,6 +88,15 @@ def test_attack_paths_target_filter(app_store: DemoStore) -> None:
     table = app.dataframe[0].value
     assert len(table) > 0
     assert set(table["target"]) == {"larkspur-customer-data"}
+
+
+def test_attack_paths_account_filter(app_store: DemoStore) -> None:
+    app = open_page("attack_paths")
+    everything = len(app.dataframe[0].value)
+    app.multiselect(key="paths_account").set_value(["999988887777"]).run()
+    table = app.dataframe[0].value
+    assert 0 < len(table) < everything
+    assert all("999988887777" in accounts for accounts in table["accounts"])
 
 
 def test_attack_paths_evidence_per_hop(app_store: DemoStore) -> None:
@@ -132,6 +141,12 @@ def test_blast_radius_picked_from_list(app_store: DemoStore) -> None:
     option = next(o for o in pick.options if o.startswith("web-server-role "))
     pick.set_value(option).run()
     assert any(s.value.startswith("web-server-role reaches") for s in app.subheader)
+
+
+def test_blast_radius_by_unique_id(app_store: DemoStore) -> None:
+    app = open_page("blast_radius")
+    app.text_input(key="blast_text").input("AIDADEVCIBOT000000001").run()
+    assert any(s.value.startswith("ci-bot reaches") for s in app.subheader)
 
 
 def test_blast_radius_unknown_node(app_store: DemoStore) -> None:

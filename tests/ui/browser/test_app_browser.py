@@ -197,7 +197,13 @@ def test_overview_page(
     url, _ = app_url
     browser.get(f"{url}/")
     wait_for_text(browser, "Open findings by severity")
-    wait_for_text(browser, "Trend across scans")
+    wait_for_text(browser, "Scans recorded: 1.")
+    chart = WebDriverWait(browser, PAGE_SECONDS).until(
+        expected_conditions.presence_of_element_located(
+            (By.CSS_SELECTOR, "[data-testid='stVegaLiteChart']")
+        )
+    )
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", chart)
     browser.save_screenshot(str(screenshot_dir / "overview.png"))
     text = visible_text(browser)
     assert "Identities with a path to admin" in text

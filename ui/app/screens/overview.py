@@ -9,6 +9,14 @@ from toxicpath.ui.app import state
 from toxicpath.ui.app.widgets import paged_table
 from toxicpath.ui.views.explore import SEVERITY_ORDER
 
+SEVERITY_COLOURS = {
+    "critical": "#8b0000",
+    "high": "#e4572e",
+    "medium": "#f3a712",
+    "low": "#4c9be8",
+    "info": "#a0a0a0",
+}
+
 
 def render() -> None:
     st.title("Overview")
@@ -99,15 +107,23 @@ def _trend(spec: str | None) -> None:
         by_severity = record.metrics.get("open_by_severity") or {}
         rows.append(
             {
-                "scan": record.created_at,
+                "scan": record.created_at[:19].replace("T", " "),
                 **{s: int(by_severity.get(s, 0)) for s in SEVERITY_ORDER},
                 "paths to admin": int(record.metrics.get("paths_to_admin") or 0),
             }
         )
     frame = pd.DataFrame(rows).set_index("scan")
-    st.line_chart(frame[list(SEVERITY_ORDER)])
+    # Stacked bars rather than lines, so a history of one scan still shows.
+    st.bar_chart(
+        frame[list(SEVERITY_ORDER)],
+        y=list(SEVERITY_ORDER),
+        color=[SEVERITY_COLOURS[s] for s in SEVERITY_ORDER],
+        x_label="scan (UTC)",
+        y_label="open findings",
+        stack=True,
+    )
     st.caption(
-        f"{len(records)} recorded scans; latest has "
+        f"Scans recorded: {len(records)}. The latest has "
         f"{rows[-1]['paths to admin']} open findings with a path to admin."
     )
 
