@@ -11,6 +11,7 @@ import typer
 from toxicpath.ui.cli import (
     collect_azure_cmd,
     collect_cmd,
+    collect_gcp_cmd,
     config_cmd,
     findings_cmd,
     graph_cmd,
@@ -43,6 +44,7 @@ app.command()(ui_cmd.ui)
 app.add_typer(config_cmd.app, name="config")
 
 collect_cmd.app.command("azure")(collect_azure_cmd.azure)
+collect_cmd.app.command("gcp")(collect_gcp_cmd.gcp)
 app.add_typer(collect_cmd.app, name="collect")
 
 
