@@ -22,6 +22,7 @@ from toxicpath.ui.cli.output import stderr_console
 class Cloud(StrEnum):
     aws = "aws"
     azure = "azure"
+    gcp = "gcp"
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class LiveOptions:
     organization: bool = False
     regions: Sequence[str] = field(default_factory=tuple)
     subscriptions: Sequence[str] = field(default_factory=tuple)
+    projects: Sequence[str] = field(default_factory=tuple)
 
 
 def collect_to_file(options: LiveOptions, *, store_spec: str | None) -> Path:
@@ -50,6 +52,8 @@ def collect_to_file(options: LiveOptions, *, store_spec: str | None) -> Path:
 def _collect(options: LiveOptions) -> Snapshot:
     if options.cloud is Cloud.aws:
         return _collect_aws(options)
+    if options.cloud is Cloud.gcp:
+        return _collect_gcp(options)
     return _collect_azure(options)
 
 
@@ -99,3 +103,28 @@ def _collect_azure(options: LiveOptions) -> Snapshot:
             "`toxicpath collect azure` with --auth",
             ExitCode.INPUT,
         ) from None
+
+
+def _collect_gcp(options: LiveOptions) -> Snapshot:
+    try:
+        from toxicpath.ingest.gcp import collect
+    except ImportError as error:
+        raise fail(
+            f"the Google Cloud SDKs are not installed ({error.name}); "
+            "install toxicpath[gcp]",
+            ExitCode.INPUT,
+        ) from None
+    if not options.projects:
+        raise fail(
+            "live GCP scans need --project; use `toxicpath collect gcp` for an "
+            "organization or folders",
+            ExitCode.INPUT,
+        )
+    try:
+        config = collect.GcpCollectorConfig(
+            credentials=collect.build_credentials(), projects=tuple(options.projects)
+        )
+        with stderr_console.status("Collecting GCP configuration"):
+            return collect.collect_gcp(config)
+    except collect.CollectError as error:
+        raise fail(str(error), ExitCode.INPUT) from None

@@ -246,6 +246,10 @@ def scan(
             "--subscription", help="Azure subscription ids to collect (default: all)."
         ),
     ] = None,
+    projects: Annotated[
+        list[str] | None,
+        typer.Option("--project", help="GCP project ids to collect."),
+    ] = None,
 ) -> None:
     """Scan an estate: read input, derive attack edges, load the store, rank paths.
 
@@ -274,6 +278,7 @@ def scan(
         organization=organization,
         regions=split_list(regions),
         subscriptions=split_list(subscriptions),
+        projects=split_list(projects),
     )
     _scan(inputs, store, output, top, job, live)
 
