@@ -167,7 +167,7 @@ def test_choke_points_edge_limit(app_store: DemoStore) -> None:
     app = open_page("choke_points")
     app.number_input(key="choke_max").set_value(1).run()
     headline = app.subheader[0].value
-    assert headline.startswith("Fix these 1 things to remove")
+    assert headline.startswith("Fix this 1 thing to remove")
 
 
 def test_findings_severity_filter(app_store: DemoStore) -> None:
@@ -251,6 +251,15 @@ def test_console_rejects_write_query(app_store: DemoStore) -> None:
         store.close()
     assert after == before
     assert after > 0
+
+
+def test_console_caps_rows(app_store: DemoStore) -> None:
+    app = open_page("console")
+    app.text_area(key="console_query").input("UNWIND range(1, 6000) AS x RETURN x")
+    app.button(key="console_run").click().run()
+    assert not app.exception
+    assert any("showing the first 5000" in w.value for w in app.warning)
+    assert app.success[0].value == "5000 rows"
 
 
 def test_scans_lists_history(app_store: DemoStore) -> None:

@@ -26,10 +26,12 @@ def render() -> None:
     if not report.fixes:
         st.success("No attack-path risk to remove.")
         return
-    st.subheader(
-        f"Fix these {report.edge_count} things to remove "
-        f"{report.percent_removed:.0f}% of path risk"
+    things = (
+        "this 1 thing"
+        if report.edge_count == 1
+        else (f"these {report.edge_count} things")
     )
+    st.subheader(f"Fix {things} to remove {report.percent_removed:.0f}% of path risk")
     st.caption(f"Total path risk before the fixes: {report.total_risk:.3f}")
     for number, fix in enumerate(report.fixes, start=1):
         st.markdown(

@@ -17,6 +17,10 @@ from toxicpath.ui.views.drawing import elements_from_rows
 
 logger = logging.getLogger(__name__)
 
+# Rows kept from one query: enough for any table a person reads, small
+# enough that the page stays responsive.
+MAX_ROWS = 5000
+
 EXAMPLE_QUERY = (
     "MATCH (a:Identity)-[r:CAN_ACCESS]->(b:Resource)\n"
     "WHERE b.sensitivity IN ['high', 'critical']\n"
@@ -51,6 +55,12 @@ def render() -> None:
         logger.warning("console query failed on scan %s: %s", scan.id, error)
         st.error(f"Query failed: {error}")
         return
+    if len(rows) > MAX_ROWS:
+        st.warning(
+            f"The query returned {len(rows)} rows; showing the first {MAX_ROWS}. "
+            "Add LIMIT or a narrower MATCH to see the rest."
+        )
+        rows = rows[:MAX_ROWS]
     st.success(f"{len(rows)} rows")
     tab_table, tab_graph = st.tabs(["Table", "Graph"])
     with tab_table:
