@@ -10,6 +10,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pytest
+
 from toxicpath.ingest import importers
 from toxicpath.ingest.aws.parse import parse_estate
 from toxicpath.ingest.errors import InputError

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import pytest
+
 from toxicpath.ingest.redact import REDACTED, redact_response
 from toxicpath.ingest.snapshot import RawResponse
 

@@ -9,6 +9,7 @@ from enum import IntEnum
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
+
 from toxicpath.ui.cli.output import OutputFormat, stderr_console
 
 
@@ -58,7 +59,6 @@ def handle_errors(function: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         from toxicpath.graph.store import ReadOnlyQueryError, StoreError
         from toxicpath.ingest.errors import InputError
-
         from toxicpath.pipeline import PartialScanError
 
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
+
 from toxicpath.ui.cli.common import OutputOption, StoreOption, handle_errors
 from toxicpath.ui.cli.output import OutputFormat, emit_json, emit_table
 

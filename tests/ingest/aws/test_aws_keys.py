@@ -8,6 +8,7 @@ from pathlib import Path
 import botocore.session
 import pytest
 from botocore import xform_name
+
 from toxicpath.ingest.aws.keys import (
     PARAMETER_NAMES,
     parameter_names,

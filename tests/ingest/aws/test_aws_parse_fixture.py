@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from toxicpath.ingest.aws.estate import AwsEstate
 from toxicpath.ingest.aws.parse import parse_estate
 from toxicpath.ingest.errors import InputError
