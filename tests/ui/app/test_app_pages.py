@@ -10,6 +10,7 @@ import yaml
 from app_support import APP_SCRIPT, EARLIER_SCAN_ID, DemoStore
 from streamlit.testing.v1 import AppTest
 
+from toxicpath.findings.acceptance import load_acceptances
 from toxicpath.graph.open import open_store
 
 WEB_ROLE = "arn:aws:iam::210987654321:role/web-server-role"
@@ -97,6 +98,15 @@ def test_attack_paths_account_filter(app_store: DemoStore) -> None:
     table = app.dataframe[0].value
     assert 0 < len(table) < everything
     assert all("999988887777" in accounts for accounts in table["accounts"])
+
+
+def test_attack_paths_technique_filter(app_store: DemoStore) -> None:
+    app = open_page("attack_paths")
+    everything = len(app.dataframe[0].value)
+    app.multiselect(key="paths_technique").set_value(["aws-admin-policy"]).run()
+    table = app.dataframe[0].value
+    assert 0 < len(table) < everything
+    assert all("aws-admin-policy" in t for t in table["techniques"])
 
 
 def test_attack_paths_evidence_per_hop(app_store: DemoStore) -> None:
@@ -211,6 +221,27 @@ def test_findings_acceptance_written(
     assert any("Recorded" in s.value for s in app.success)
     open_rows = app.dataframe[0].value
     assert target.fingerprint not in set(open_rows["fingerprint"])
+
+
+def test_findings_acceptance_by_rule(
+    app_store: DemoStore, acceptance_file: Path
+) -> None:
+    app = open_page("findings")
+    target = app_store.findings[1]
+    picker = app.selectbox(key="accept_finding")
+    picker.set_value(next(o for o in picker.options if target.fingerprint in o))
+    app.radio(key="accept_scope").set_value("this rule on matching resources")
+    app.text_input(key="accept_glob").input("arn:aws:*")
+    app.text_input(key="accept_owner").input("cloud-team@example.com")
+    app.text_area(key="accept_justification").input("Known design.")
+    app.button[0].click().run()
+    assert not app.exception
+    entries = yaml.safe_load(acceptance_file.read_text(encoding="utf-8"))
+    entry = entries["acceptances"][-1]
+    assert entry["rule"] == target.rule_id
+    assert entry["resource"] == "arn:aws:*"
+    assert "fingerprint" not in entry
+    assert load_acceptances(acceptance_file)[-1].status == "accepted"
 
 
 def test_findings_acceptance_needs_owner(

@@ -16,6 +16,8 @@ from toxicpath.ui.views.findings import finding_rows, findings_csv, findings_jso
 
 # Default length of an acceptance entered in the app.
 DEFAULT_ACCEPTANCE_DAYS = 90
+FINGERPRINT_SCOPE = "this finding"
+RULE_SCOPE = "this rule on matching resources"
 
 
 def render() -> None:
@@ -96,6 +98,18 @@ def _accept_form(spec: str | None, listed: list[Finding]) -> None:
             help="accepted: a known risk the owner takes on; suppressed: a false "
             "positive.",
         )
+        scope = st.radio(
+            "Applies to",
+            [FINGERPRINT_SCOPE, RULE_SCOPE],
+            horizontal=True,
+            key="accept_scope",
+        )
+        resource_glob = st.text_input(
+            "Resource glob",
+            key="accept_glob",
+            help="For the rule scope: fnmatch pattern over resource ids, such as "
+            "arn:aws:s3:::static-*. Empty means the finding's own resource.",
+        )
         owner = st.text_input("Owner", key="accept_owner")
         justification = st.text_area("Justification", key="accept_justification")
         expires = st.date_input(
@@ -110,8 +124,11 @@ def _accept_form(spec: str | None, listed: list[Finding]) -> None:
         return
     finding = choices[label]
     try:
+        by_rule = scope == RULE_SCOPE
         entry = Acceptance(
-            fingerprint=finding.fingerprint,
+            fingerprint=None if by_rule else finding.fingerprint,
+            rule=finding.rule_id if by_rule else None,
+            resource=(resource_glob.strip() or finding.resource_id) if by_rule else "*",
             status=status,  # type: ignore[arg-type]
             owner=owner.strip(),
             justification=justification.strip(),
@@ -128,9 +145,10 @@ def _accept_form(spec: str | None, listed: list[Finding]) -> None:
         st.error(f"Could not write {path}: {error}")
         return
     # Rerun so the table above shows the new status; the message survives it.
-    st.session_state["accept_message"] = (
-        f"Recorded: {finding.fingerprint} {entry.describe()}"
+    subject = (
+        f"rule {entry.rule} on {entry.resource}" if by_rule else finding.fingerprint
     )
+    st.session_state["accept_message"] = f"Recorded: {subject} {entry.describe()}"
     st.rerun()
 
 
