@@ -50,14 +50,12 @@ def require_scan() -> tuple[str | None, ScanInfo]:
         logger.error("cannot open store %s: %s", spec, error)
         st.error(f"Cannot open the store {spec or '(default)'}: {error}")
         st.stop()
-        raise
     if scan is None:
         st.warning(
             f"The store {spec or '(default)'} holds no scan yet. Load one with "
             "`toxicpath scan` or `toxicpath demo`, then reload this page."
         )
         st.stop()
-        raise RuntimeError("unreachable: st.stop ends the script run")
     return spec, scan
 
 

@@ -27,6 +27,10 @@ SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 # Lower bounds of risk x 100 for a path that no finding rates, highest first.
 _RISK_BANDS = (("critical", 70.0), ("high", 40.0), ("medium", 10.0), ("low", 0.0))
 
+# Paths described hop by hop (one store query per hop) for one view; the
+# rest are counted but not listed, so a large estate stays responsive.
+MAX_DESCRIBED_PATHS = 500
+
 # Node types that the blast-radius page offers besides identities.
 BLAST_SOURCE_TYPES = ("virtual_machine", "function", "container_service")
 
@@ -62,11 +66,16 @@ class PathSet:
 
     paths: list[RankedPath]
     nodes: dict[str, NodeInfo]
+    total: int = 0
 
 
 @dataclass
 class BlastView:
-    """Everything one node reaches, each with its most likely described path."""
+    """Everything one node reaches, with the most likely path to each.
+
+    `views` describes the paths to the first MAX_DESCRIBED_PATHS entries of
+    `reached`, which is sorted riskiest first.
+    """
 
     source: NodeInfo
     reached: list[NodeInfo]
@@ -161,7 +170,8 @@ def load_paths(
     try:
         attack = load_attack_graph(store)
         nodes = node_infos(store, attack)
-        scored = ranked_paths(attack, k=per_target, any_identity=any_identity)
+        ranked = ranked_paths(attack, k=per_target, any_identity=any_identity)
+        scored = ranked[:MAX_DESCRIBED_PATHS]
         views = describe_paths(store, attack, scored)
     finally:
         store.close()
@@ -181,7 +191,7 @@ def load_paths(
                 node_ids=path.node_ids,
             )
         )
-    return PathSet(paths=paths, nodes=nodes)
+    return PathSet(paths=paths, nodes=nodes, total=len(ranked))
 
 
 def blast_sources(store_spec: str | None) -> list[NodeInfo]:
@@ -218,7 +228,8 @@ def load_blast(
             return None
         nodes = node_infos(store, attack)
         radius = blast_radius(attack, node_id, max_hops=max_hops)
-        views = describe_paths(store, attack, [reach.path for reach in radius.reached])
+        described = radius.reached[:MAX_DESCRIBED_PATHS]
+        views = describe_paths(store, attack, [reach.path for reach in described])
     finally:
         store.close()
     return BlastView(

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+from app_support import DemoStore
+
 from toxicpath.graph.store import GraphEdge, GraphNode, GraphPath
 from toxicpath.ui.app.widgets import hop_evidence_text
+from toxicpath.ui.views import explore
 from toxicpath.ui.views.drawing import DrawEdge, DrawNode, draw, elements_from_rows
 from toxicpath.ui.views.explore import path_severity
 from toxicpath.ui.views.paths import Hop
@@ -93,3 +97,27 @@ def test_evidence_text_names_policy_and_rule() -> None:
     text = hop_evidence_text(hop)
     assert "security group sg-1 rule tcp 443 from 0.0.0.0/0" in text
     assert "policy arn:policy/p statement S1" in text
+
+
+def test_load_paths_caps_descriptions(
+    demo_store: DemoStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(explore, "MAX_DESCRIBED_PATHS", 3)
+    path_set = explore.load_paths(demo_store.spec, per_target=3, any_identity=False)
+    assert len(path_set.paths) == 3
+    assert path_set.total > 3
+    risks = [p.view.risk for p in path_set.paths]
+    assert risks == sorted(risks, reverse=True)
+
+
+def test_load_blast_caps_descriptions(
+    demo_store: DemoStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(explore, "MAX_DESCRIBED_PATHS", 2)
+    view = explore.load_blast(
+        demo_store.spec, "arn:aws:iam::210987654321:role/web-server-role"
+    )
+    assert view is not None
+    assert len(view.views) == 2
+    assert len(view.reached) > 2
+    assert view.views[0].target == view.reached[0].id

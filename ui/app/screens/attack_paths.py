@@ -31,6 +31,11 @@ def render() -> None:
     path_set = state.paths(spec, scan.id, per_target, any_identity)
     paths = _filtered(path_set.paths, path_set.nodes)
     st.subheader(f"{len(paths)} of {len(path_set.paths)} paths")
+    if path_set.total > len(path_set.paths):
+        st.caption(
+            f"Listing the {len(path_set.paths)} riskiest of {path_set.total} "
+            "ranked paths."
+        )
     paged_table(
         [
             {

@@ -82,15 +82,20 @@ def _show(view: BlastView) -> None:
             "path": " → ".join(path.node_names),
             "id": node.id,
         }
-        for node, path in zip(view.reached, view.views, strict=True)
+        for node, path in zip(view.reached, view.views, strict=False)
     ]
+    if len(view.views) < len(view.reached):
+        st.caption(
+            f"Listing the {len(view.views)} riskiest of {len(view.reached)} "
+            "reachable nodes."
+        )
     paged_table(rows, key="blast_table")
     if not view.views:
         return
     show_graph(*path_elements(view.views, view.nodes))
     labels = {
         f"{node.name} ({node.label}:{node.type})": path
-        for node, path in zip(view.reached, view.views, strict=True)
+        for node, path in zip(view.reached, view.views, strict=False)
     }
     choice = st.selectbox("How it gets there", list(labels), key="blast_path")
     if choice:
