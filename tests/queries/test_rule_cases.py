@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from estate_builder import ACCOUNT, OTHER_ACCOUNT, Estate
 
+from toxicpath.graph.records import to_json_text
 from toxicpath.queries.loader import load_rules
 from toxicpath.queries.runner import run_rules
 
@@ -239,6 +240,84 @@ def anonymous_sensitive(e: Estate, fire: bool) -> None:
     e.access(e.anonymous(), BUCKET)
 
 
+AZ_RG = "/subscriptions/s1/resourcegroups/rg-app"
+AZ_VM = f"{AZ_RG}/providers/microsoft.compute/virtualmachines/vm-web"
+AZ_MI = "azure:principal:mi-web"
+AZ_STORAGE = f"{AZ_RG}/providers/microsoft.storage/storageaccounts/sadata"
+AZ_VAULT = f"{AZ_RG}/providers/microsoft.keyvault/vaults/kv-app"
+AZ_USER = "azure:principal:carol"
+AZ_SP = "azure:principal:sp-deploy"
+AZ_MG = "/providers/microsoft.management/managementgroups/mg-prod"
+AZ_OWNER_ROLE = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
+AZ_MG_ASSIGNMENT = f"{AZ_MG}/providers/microsoft.authorization/roleassignments/ra-1"
+LIST_KEYS = "Microsoft.Storage/storageAccounts/listkeys/action"
+
+
+def _azure_node(
+    e: Estate, label: str, node_id: str, *, type: str, attrs: dict | None = None
+) -> str:
+    """Add a node shaped like the Azure analysis writes it, attrs as JSON text."""
+    e.records.add_node(
+        label,
+        node_id,
+        cloud="azure",
+        type=type,
+        name=node_id.rsplit("/", 1)[-1],
+        account_id="s1",
+        attrs=to_json_text(attrs or {}),
+    )
+    return node_id
+
+
+def _azure_access(e: Estate, source: str, target: str, *, action: str) -> None:
+    e.records.add_edge(
+        "CAN_ACCESS",
+        source,
+        target,
+        level="admin",
+        actions=[action],
+        conditional=False,
+    )
+
+
+def _role_assignment(e: Estate, principal: str, *, scope: str, role_id: str) -> str:
+    node_id = f"{scope}/providers/microsoft.authorization/roleassignments/ra-1"
+    document = {"principalId": principal, "roleDefinitionId": role_id, "scope": scope}
+    e.records.add_node(
+        "Policy",
+        node_id,
+        cloud="azure",
+        type="role_assignment",
+        name=f"role {role_id} at {scope}",
+        document=to_json_text(document),
+    )
+    e.records.add_edge("ATTACHED_TO", node_id, principal, attachment="role_assignment")
+    return node_id
+
+
+def azure_storage_keys(e: Estate, fire: bool, *, action: str = LIST_KEYS) -> None:
+    _azure_node(e, "Resource", AZ_VM, type="virtual_machine")
+    _azure_node(e, "Identity", AZ_MI, type="managed_identity")
+    e.runs_as(AZ_VM, AZ_MI)
+    e.exposed(AZ_VM)
+    attrs = {"allowSharedKeyAccess": fire}
+    _azure_node(e, "Resource", AZ_STORAGE, type="object_storage", attrs=attrs)
+    _azure_access(e, AZ_MI, AZ_STORAGE, action=action)
+
+
+def azure_vault_self_grant(e: Estate, fire: bool) -> None:
+    _azure_node(e, "Identity", AZ_USER, type="user")
+    attrs = {"enableRbacAuthorization": not fire}
+    _azure_node(e, "Resource", AZ_VAULT, type="key_vault", attrs=attrs)
+    _azure_access(e, AZ_USER, AZ_VAULT, action="Microsoft.KeyVault/vaults/write")
+
+
+def azure_mg_admin_sp(e: Estate, fire: bool) -> None:
+    _azure_node(e, "Identity", AZ_SP, type="service_principal")
+    scope = AZ_MG if fire else "/subscriptions/s1"
+    _role_assignment(e, AZ_SP, scope=scope, role_id=AZ_OWNER_ROLE)
+
+
 CASES = (
     Case("public-storage-read-by-exposed-admin-compute", public_storage_admin, BUCKET),
     Case("exposed-compute-reaches-account-admin", exposed_compute_admin, VM),
@@ -274,6 +353,13 @@ CASES = (
     Case("group-grants-admin", group_admin, GROUP),
     Case("identity-reaches-other-account-admin", other_account_admin, OTHER_USER),
     Case("anonymous-reads-sensitive-data", anonymous_sensitive, BUCKET),
+    Case("azure-storage-keys-reachable-from-internet", azure_storage_keys, AZ_STORAGE),
+    Case("azure-key-vault-access-policy-self-grant", azure_vault_self_grant, AZ_VAULT),
+    Case(
+        "azure-management-group-admin-service-principal",
+        azure_mg_admin_sp,
+        AZ_MG_ASSIGNMENT,
+    ),
 )
 
 RULES = {rule.id: rule for rule in load_rules()}
@@ -354,3 +440,33 @@ def test_parent_account_identity_not_lateral(load_store) -> None:
     store = load_store(estate.records)
     rule = RULES["identity-reaches-other-account-admin"]
     assert run_rules(store, [rule]).findings == []
+
+
+def test_storage_keys_rule_needs_list_keys(load_store) -> None:
+    estate = Estate()
+    blob_read = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read"
+    azure_storage_keys(estate, True, action=blob_read)
+    store = load_store(estate.records)
+    rule = RULES["azure-storage-keys-reachable-from-internet"]
+    assert run_rules(store, [rule]).findings == []
+
+
+@pytest.mark.parametrize("escalates", [True, False])
+def test_management_group_custom_role(load_store, escalates: bool) -> None:
+    estate = Estate()
+    _azure_node(estate, "Identity", AZ_SP, type="service_principal")
+    custom_role = "c0570000-0000-0000-0000-00000000c001"
+    assignment = _role_assignment(estate, AZ_SP, scope=AZ_MG, role_id=custom_role)
+    if escalates:
+        estate.identity("azure:account_admin:s1", type="account_admin", account="s1")
+        evidence = to_json_text([{"assignment": assignment, "scope": AZ_MG}])
+        estate.escalate(
+            AZ_SP,
+            "azure:account_admin:s1",
+            technique="azure-role-assignment-write",
+            evidence=evidence,
+        )
+    store = load_store(estate.records)
+    rule = RULES["azure-management-group-admin-service-principal"]
+    found = [f.resource_id for f in run_rules(store, [rule]).findings]
+    assert found == ([assignment] if escalates else [])

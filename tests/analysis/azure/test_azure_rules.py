@@ -30,6 +30,8 @@ VM_LEGACY = f"{RG_APP}/providers/microsoft.compute/virtualmachines/vm-legacy"
 ALICE = "azure:principal:a11ce000-0000-0000-0000-000000000001"
 BOB = "azure:principal:b0b00000-0000-0000-0000-000000000002"
 DAVE = "azure:principal:da7e0000-0000-0000-0000-000000000004"
+CAROL = "azure:principal:ca401000-0000-0000-0000-000000000003"
+MI_VM = "azure:principal:5a5a0000-0000-0000-0000-0000000000a1"
 
 
 @pytest.fixture(scope="module")
@@ -98,3 +100,37 @@ def test_direct_owner_is_admin_user(result: RunResult) -> None:
 def test_exact_subject_trust_not_flagged(result: RunResult) -> None:
     deploy = "azure:principal:5a5a0000-0000-0000-0000-0000000000a2"
     assert deploy not in subjects(result, "federated-trust-without-subject-condition")
+
+
+def test_storage_keys_listable_from_internet(result: RunResult) -> None:
+    salocked = f"{RG_DATA}/providers/microsoft.storage/storageaccounts/salocked"
+    flagged = subjects(result, "azure-storage-keys-reachable-from-internet")
+    assert SA_PUBLIC in flagged
+    assert salocked not in flagged
+
+
+def test_storage_keys_path_through_vm(result: RunResult) -> None:
+    [found] = findings_for(
+        result, "azure-storage-keys-reachable-from-internet", SA_PUBLIC
+    )
+    assert found.path.node_ids == ("internet", VM_APP, MI_VM, SA_PUBLIC)
+
+
+def test_key_vault_self_grant_identities(result: RunResult) -> None:
+    kv_legacy = f"{RG_DATA}/providers/microsoft.keyvault/vaults/kv-legacy"
+    [found] = findings_for(
+        result, "azure-key-vault-access-policy-self-grant", kv_legacy
+    )
+    # Frank holds only a read access policy, which grants no vault write.
+    assert sorted(found.evidence["identity_ids"]) == sorted([MI_VM, CAROL])
+
+
+def test_key_vault_rbac_mode_not_flagged(result: RunResult) -> None:
+    kv_rbac = f"{RG_DATA}/providers/microsoft.keyvault/vaults/kv-rbac"
+    assert kv_rbac not in subjects(result, "azure-key-vault-access-policy-self-grant")
+
+
+def test_management_group_owner_user_not_flagged(result: RunResult) -> None:
+    # Alice is Owner at mg-prod, but she is a user, and the deploy identity's
+    # Owner assignment is at subscription scope.
+    assert subjects(result, "azure-management-group-admin-service-principal") == set()
