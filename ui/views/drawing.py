@@ -119,12 +119,7 @@ def draw(
             for edge in edges_drawn
         ],
     )
-    html = graph.render(
-        height=f"{height_px}px",
-        theme="light",
-        on_dangling="none",
-        show_layout_button=False,
-    )
+    html = graph.render(height=f"{height_px}px", theme="light")
     return Drawing(
         html=str(html.data),
         drawn_nodes=len(drawn),
