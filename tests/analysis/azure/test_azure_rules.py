@@ -11,6 +11,7 @@ from test_azure_estate_paths import estate_snapshot
 from toxicpath.findings.model import Finding
 from toxicpath.graph.ladybug_store import LadybugStore
 from toxicpath.graph.store import ScanInfo
+from toxicpath.ingest.snapshot import RawResponse
 from toxicpath.ingest.transform import transform
 from toxicpath.queries.loader import load_rules
 from toxicpath.queries.runner import RunResult, run_rules
@@ -134,3 +135,93 @@ def test_management_group_owner_user_not_flagged(result: RunResult) -> None:
     # Alice is Owner at mg-prod, but she is a user, and the deploy identity's
     # Owner assignment is at subscription scope.
     assert subjects(result, "azure-management-group-admin-service-principal") == set()
+
+
+MG_PROD = "/providers/Microsoft.Management/managementGroups/mg-prod"
+ACCESS_MANAGER_ROLE = "c0570000-0000-0000-0000-00000000c0a3"
+PIPELINE_ASSIGNMENTS = [
+    # User Access Administrator, matched by its built-in role id.
+    ("ra-pipeline-uaa", "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9", "9e9e0000-0001"),
+    # A custom role with roleAssignments/write, matched by the escalation
+    # the analysis derives from it.
+    ("ra-pipeline-access", ACCESS_MANAGER_ROLE, "9e9e0000-0002"),
+    # Reader grants no role assignment rights.
+    ("ra-pipeline-reader", "acdd72a7-3385-48ef-bd42-f606fba81ae7", "9e9e0000-0003"),
+]
+
+
+def _pipeline_responses() -> list[RawResponse]:
+    """Return ARM pages adding service principal assignments at mg-prod."""
+    role = {
+        "id": f"{MG_PROD}/providers/Microsoft.Authorization/roleDefinitions/"
+        f"{ACCESS_MANAGER_ROLE}",
+        "name": ACCESS_MANAGER_ROLE,
+        "type": "Microsoft.Authorization/roleDefinitions",
+        "properties": {
+            "roleName": "Access Manager",
+            "type": "CustomRole",
+            "assignableScopes": [MG_PROD],
+            "permissions": [
+                {
+                    "actions": [
+                        "*/read",
+                        "Microsoft.Authorization/roleAssignments/write",
+                    ],
+                    "notActions": [],
+                    "dataActions": [],
+                    "notDataActions": [],
+                }
+            ],
+        },
+    }
+    assignments = [
+        {
+            "id": f"{MG_PROD}/providers/Microsoft.Authorization/roleAssignments/{name}",
+            "name": name,
+            "type": "Microsoft.Authorization/roleAssignments",
+            "properties": {
+                "scope": MG_PROD,
+                "roleDefinitionId": "/providers/Microsoft.Authorization/"
+                f"roleDefinitions/{role_id}",
+                "principalId": f"{principal}-0000-0000-000000000000",
+                "principalType": "ServicePrincipal",
+            },
+        }
+        for name, role_id, principal in PIPELINE_ASSIGNMENTS
+    ]
+    return [
+        RawResponse(
+            cloud="azure",
+            account="",
+            region="",
+            service="arm",
+            operation=f"{MG_PROD}/providers/Microsoft.Authorization/{kind}",
+            body={"value": items},
+        )
+        for kind, items in (
+            ("roleDefinitions", [role]),
+            ("roleAssignments", assignments),
+        )
+    ]
+
+
+def test_management_group_admin_service_principals(tmp_path: Path) -> None:
+    snapshot = estate_snapshot()
+    for response in _pipeline_responses():
+        snapshot.add_response(response)
+    store = LadybugStore(tmp_path / "azure.lbdb")
+    store.load(
+        transform(snapshot),
+        ScanInfo(id="azure-scan", created_at="2026-01-01T00:00:00Z", complete=True),
+    )
+    rule = [
+        r
+        for r in load_rules()
+        if r.id == "azure-management-group-admin-service-principal"
+    ]
+    result = run_rules(store, rule)
+    store.close()
+    prefix = MG_PROD.lower() + "/providers/microsoft.authorization/roleassignments/"
+    flagged = {f.resource_id.removeprefix(prefix) for f in result.findings}
+    assert result.failures == []
+    assert flagged == {"ra-pipeline-uaa", "ra-pipeline-access"}
