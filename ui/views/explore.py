@@ -27,8 +27,8 @@ SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 # Lower bounds of risk x 100 for a path that no finding rates, highest first.
 _RISK_BANDS = (("critical", 70.0), ("high", 40.0), ("medium", 10.0), ("low", 0.0))
 
-# Paths described hop by hop (one store query per hop) for one view; the
-# rest are counted but not listed, so a large estate stays responsive.
+# Paths described hop by hop for one view. Each hop costs one store query,
+# so further paths are counted but not described.
 MAX_DESCRIBED_PATHS = 500
 
 # Node types that the blast-radius page offers besides identities.

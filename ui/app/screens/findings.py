@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import logging
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import streamlit as st
 from pydantic import ValidationError
@@ -13,6 +16,8 @@ from toxicpath.ui.app import state
 from toxicpath.ui.app.widgets import paged_table
 from toxicpath.ui.views.explore import SEVERITY_ORDER
 from toxicpath.ui.views.findings import finding_rows, findings_csv, findings_json
+
+logger = logging.getLogger(__name__)
 
 # Default length of an acceptance entered in the app.
 DEFAULT_ACCEPTANCE_DAYS = 90
@@ -73,6 +78,20 @@ def _filtered(found: list[Finding]) -> list[Finding]:
     return result
 
 
+@dataclass(frozen=True)
+class Decision:
+    """What the acceptance form submitted for one finding."""
+
+    finding: Finding
+    status: str
+    by_rule: bool
+    resource_glob: str
+    owner: str
+    justification: str
+    expires: date
+    control: str
+
+
 def _accept_form(spec: str | None, listed: list[Finding]) -> None:
     path = state.acceptance_file(spec)
     st.subheader("Accept or suppress a finding")
@@ -83,11 +102,18 @@ def _accept_form(spec: str | None, listed: list[Finding]) -> None:
     if not listed:
         st.info("No finding is listed to accept.")
         return
+    decision = _form(listed)
+    if decision is not None:
+        _record(path, decision)
+
+
+def _form(listed: list[Finding]) -> Decision | None:
     choices = {
         f"{f.severity} · {f.rule_id} · {f.resource_name or f.resource_id} "
         f"[{f.fingerprint}]": f
         for f in listed
     }
+    today = datetime.now(UTC).date()
     with st.form("accept_form"):
         label = st.selectbox("Finding", list(choices), key="accept_finding")
         status = st.radio(
@@ -114,26 +140,40 @@ def _accept_form(spec: str | None, listed: list[Finding]) -> None:
         justification = st.text_area("Justification", key="accept_justification")
         expires = st.date_input(
             "Expires",
-            value=datetime.now(UTC).date() + timedelta(days=DEFAULT_ACCEPTANCE_DAYS),
-            min_value=datetime.now(UTC).date(),
+            value=today + timedelta(days=DEFAULT_ACCEPTANCE_DAYS),
+            min_value=today,
             key="accept_expires",
         )
         control = st.text_input("Compensating control", key="accept_control")
         submitted = st.form_submit_button("Record decision")
     if not submitted or label is None:
-        return
-    finding = choices[label]
+        return None
+    return Decision(
+        finding=choices[label],
+        status=str(status),
+        by_rule=scope == RULE_SCOPE,
+        resource_glob=resource_glob.strip(),
+        owner=owner.strip(),
+        justification=justification.strip(),
+        expires=expires,
+        control=control.strip(),
+    )
+
+
+def _record(path: Path, decision: Decision) -> None:
+    finding = decision.finding
     try:
-        by_rule = scope == RULE_SCOPE
         entry = Acceptance(
-            fingerprint=None if by_rule else finding.fingerprint,
-            rule=finding.rule_id if by_rule else None,
-            resource=(resource_glob.strip() or finding.resource_id) if by_rule else "*",
-            status=status,  # type: ignore[arg-type]
-            owner=owner.strip(),
-            justification=justification.strip(),
-            expires=expires,
-            compensating_control=control.strip(),
+            fingerprint=None if decision.by_rule else finding.fingerprint,
+            rule=finding.rule_id if decision.by_rule else None,
+            resource=(decision.resource_glob or finding.resource_id)
+            if decision.by_rule
+            else "*",
+            status=decision.status,  # type: ignore[arg-type]
+            owner=decision.owner,
+            justification=decision.justification,
+            expires=decision.expires,
+            compensating_control=decision.control,
         )
     except ValidationError as error:
         fields = ", ".join(str(e["loc"][0]) for e in error.errors() if e["loc"])
@@ -142,12 +182,15 @@ def _accept_form(spec: str | None, listed: list[Finding]) -> None:
     try:
         save_acceptance(path, entry)
     except (AcceptanceError, OSError) as error:
+        logger.error("cannot write acceptance file %s: %s", path, error)
         st.error(f"Could not write {path}: {error}")
         return
-    # Rerun so the table above shows the new status; the message survives it.
     subject = (
-        f"rule {entry.rule} on {entry.resource}" if by_rule else finding.fingerprint
+        f"rule {entry.rule} on {entry.resource}"
+        if decision.by_rule
+        else finding.fingerprint
     )
+    # Rerun so the table above shows the new status; the message survives it.
     st.session_state["accept_message"] = f"Recorded: {subject} {entry.describe()}"
     st.rerun()
 
