@@ -312,6 +312,11 @@ def azure_vault_self_grant(e: Estate, fire: bool) -> None:
     _azure_access(e, AZ_USER, AZ_VAULT, action="Microsoft.KeyVault/vaults/write")
 
 
+def azure_blob_public_allowed(e: Estate, fire: bool) -> None:
+    attrs = {"allowBlobPublicAccess": fire, "allowSharedKeyAccess": False}
+    _azure_node(e, "Resource", AZ_STORAGE, type="object_storage", attrs=attrs)
+
+
 def azure_mg_admin_sp(e: Estate, fire: bool) -> None:
     _azure_node(e, "Identity", AZ_SP, type="service_principal")
     scope = AZ_MG if fire else "/subscriptions/s1"
@@ -355,6 +360,11 @@ CASES = (
     Case("anonymous-reads-sensitive-data", anonymous_sensitive, BUCKET),
     Case("azure-storage-keys-reachable-from-internet", azure_storage_keys, AZ_STORAGE),
     Case("azure-key-vault-access-policy-self-grant", azure_vault_self_grant, AZ_VAULT),
+    Case(
+        "azure-storage-public-blob-access-allowed",
+        azure_blob_public_allowed,
+        AZ_STORAGE,
+    ),
     Case(
         "azure-management-group-admin-service-principal",
         azure_mg_admin_sp,

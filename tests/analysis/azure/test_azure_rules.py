@@ -117,6 +117,15 @@ def test_storage_keys_path_through_vm(result: RunResult) -> None:
     assert found.path.node_ids == ("internet", VM_APP, MI_VM, SA_PUBLIC)
 
 
+def test_public_blob_setting_rule(result: RunResult) -> None:
+    salocked = f"{RG_DATA}/providers/microsoft.storage/storageaccounts/salocked"
+    flagged = subjects(result, "azure-storage-public-blob-access-allowed")
+    # sapublic allows anonymous access but already has a public container.
+    assert SA_PUBLIC in subjects(result, "public-object-storage")
+    assert SA_PUBLIC not in flagged
+    assert salocked not in flagged
+
+
 def test_key_vault_self_grant_identities(result: RunResult) -> None:
     kv_legacy = f"{RG_DATA}/providers/microsoft.keyvault/vaults/kv-legacy"
     [found] = findings_for(
@@ -205,23 +214,65 @@ def _pipeline_responses() -> list[RawResponse]:
     ]
 
 
-def test_management_group_admin_service_principals(tmp_path: Path) -> None:
+SA_STAGING = f"{RG_DATA}/providers/microsoft.storage/storageaccounts/sastaging"
+
+
+def _staging_account_response() -> RawResponse:
+    """Return an ARM page with an account that allows anonymous blob access."""
+    account = {
+        "id": f"/subscriptions/{S1}/resourceGroups/rg-data/providers/"
+        "Microsoft.Storage/storageAccounts/sastaging",
+        "name": "sastaging",
+        "type": "Microsoft.Storage/storageAccounts",
+        "location": "westeurope",
+        "kind": "StorageV2",
+        "sku": {"name": "Standard_LRS", "tier": "Standard"},
+        "properties": {
+            "allowBlobPublicAccess": True,
+            "allowSharedKeyAccess": False,
+            "supportsHttpsTrafficOnly": True,
+        },
+    }
+    return RawResponse(
+        cloud="azure",
+        account="",
+        region="",
+        service="arm",
+        operation=f"/subscriptions/{S1}/providers/Microsoft.Storage/storageAccounts",
+        body={"value": [account]},
+    )
+
+
+@pytest.fixture(scope="module")
+def extended_result(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunResult]:
+    """Run the Azure rules on the recorded estate plus the responses above."""
     snapshot = estate_snapshot()
-    for response in _pipeline_responses():
+    for response in [*_pipeline_responses(), _staging_account_response()]:
         snapshot.add_response(response)
-    store = LadybugStore(tmp_path / "azure.lbdb")
+    path: Path = tmp_path_factory.mktemp("store") / "azure-extended.lbdb"
+    store = LadybugStore(path)
     store.load(
         transform(snapshot),
         ScanInfo(id="azure-scan", created_at="2026-01-01T00:00:00Z", complete=True),
     )
-    rule = [
-        r
-        for r in load_rules()
-        if r.id == "azure-management-group-admin-service-principal"
-    ]
-    result = run_rules(store, rule)
+    rules = [r for r in load_rules() if r.id.startswith("azure-")]
+    yield run_rules(store, rules)
     store.close()
+
+
+def test_extended_estate_rules_run(extended_result: RunResult) -> None:
+    assert extended_result.failures == []
+
+
+def test_management_group_admin_service_principals(
+    extended_result: RunResult,
+) -> None:
+    rule_id = "azure-management-group-admin-service-principal"
     prefix = MG_PROD.lower() + "/providers/microsoft.authorization/roleassignments/"
-    flagged = {f.resource_id.removeprefix(prefix) for f in result.findings}
-    assert result.failures == []
+    flagged = {s.removeprefix(prefix) for s in subjects(extended_result, rule_id)}
     assert flagged == {"ra-pipeline-uaa", "ra-pipeline-access"}
+
+
+def test_public_blob_setting_flags_staging(extended_result: RunResult) -> None:
+    flagged = subjects(extended_result, "azure-storage-public-blob-access-allowed")
+    assert flagged == {SA_STAGING}
