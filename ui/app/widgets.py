@@ -18,9 +18,11 @@ PAGE_SIZE = 50
 GRAPH_HEIGHT_PX = 460
 
 
-def show_graph(nodes: Iterable[DrawNode], edges: Iterable[DrawEdge]) -> None:
+def show_graph(
+    nodes: Iterable[DrawNode], edges: Iterable[DrawEdge], *, hierarchical: bool = False
+) -> None:
     """Draw a graph with neo4j-viz inside an iframe, with a note when it was capped."""
-    drawing = draw(nodes, edges, height_px=GRAPH_HEIGHT_PX)
+    drawing = draw(nodes, edges, height_px=GRAPH_HEIGHT_PX, hierarchical=hierarchical)
     if drawing.note:
         st.caption(drawing.note)
     st.iframe(drawing.html, height=GRAPH_HEIGHT_PX + 20)

@@ -11,7 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from neo4j_viz import Node, Relationship, VisualizationGraph
+from neo4j_viz import (
+    Direction,
+    HierarchicalLayoutOptions,
+    Layout,
+    Node,
+    Relationship,
+    VisualizationGraph,
+)
 
 from toxicpath.graph.store import GraphEdge, GraphNode, GraphPath
 
@@ -76,11 +83,13 @@ def draw(
     *,
     height_px: int = 460,
     max_nodes: int = MAX_DRAWN_NODES,
+    hierarchical: bool = False,
 ) -> Drawing:
     """Render nodes and edges as a self-contained HTML page of the graph component.
 
     Nodes past `max_nodes` (in the order given) are left out, and so are the
-    edges that touch them.
+    edges that touch them. `hierarchical` lays edges out left to right, which
+    reads well for attack paths.
     """
     unique: dict[str, DrawNode] = {}
     for node in nodes:
@@ -96,7 +105,7 @@ def draw(
                     "id": node.id,
                     "caption": node.caption,
                     "color": _colour(node),
-                    "size": 14 if node.label in ("Internet", "Identity") else 11,
+                    "size": 30 if node.label in ("Internet", "Identity") else 26,
                     "properties": {
                         "id": node.id,
                         "label": node.label,
@@ -119,7 +128,15 @@ def draw(
             for edge in edges_drawn
         ],
     )
-    html = graph.render(height=f"{height_px}px", theme="light")
+    if hierarchical:
+        html = graph.render(
+            height=f"{height_px}px",
+            theme="light",
+            layout=Layout.HIERARCHICAL,
+            layout_options=HierarchicalLayoutOptions(direction=Direction.RIGHT),
+        )
+    else:
+        html = graph.render(height=f"{height_px}px", theme="light")
     return Drawing(
         html=str(html.data),
         drawn_nodes=len(drawn),

@@ -121,3 +121,12 @@ def test_load_blast_caps_descriptions(
     assert len(view.views) == 2
     assert len(view.reached) > 2
     assert view.views[0].target == view.reached[0].id
+
+
+def test_draw_hierarchical_layout() -> None:
+    nodes = [DrawNode(id="a", caption="a"), DrawNode(id="b", caption="b")]
+    edges = [DrawEdge(source="a", target="b", caption="CAN_ASSUME")]
+    flat = graph_data(draw(nodes, edges).html)
+    layered = graph_data(draw(nodes, edges, hierarchical=True).html)
+    assert "hierarchical" in json.dumps(layered["options"])
+    assert "hierarchical" not in json.dumps(flat["options"])

@@ -62,7 +62,7 @@ def render() -> None:
     draw_all = st.toggle("Draw all listed paths together", key="paths_draw_all")
     chosen = labels[choice] if choice else paths[0]
     drawn = [p.view for p in paths] if draw_all else [chosen.view]
-    show_graph(*path_elements(drawn, path_set.nodes))
+    show_graph(*path_elements(drawn, path_set.nodes), hierarchical=True)
     show_path(chosen.view)
 
 

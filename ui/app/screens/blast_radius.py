@@ -92,7 +92,7 @@ def _show(view: BlastView) -> None:
     paged_table(rows, key="blast_table")
     if not view.views:
         return
-    show_graph(*path_elements(view.views, view.nodes))
+    show_graph(*path_elements(view.views, view.nodes), hierarchical=True)
     labels = {
         f"{node.name} ({node.label}:{node.type})": path
         for node, path in zip(view.reached, view.views, strict=False)
