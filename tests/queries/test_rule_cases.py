@@ -281,7 +281,9 @@ def _azure_access(e: Estate, source: str, target: str, *, action: str) -> None:
 
 
 def _role_assignment(e: Estate, principal: str, *, scope: str, role_id: str) -> str:
-    node_id = f"{scope}/providers/microsoft.authorization/roleassignments/ra-1"
+    node_id = (
+        f"{scope.rstrip('/')}/providers/microsoft.authorization/roleassignments/ra-1"
+    )
     document = {"principalId": principal, "roleDefinitionId": role_id, "scope": scope}
     e.records.add_node(
         "Policy",
@@ -480,3 +482,13 @@ def test_management_group_custom_role(load_store, escalates: bool) -> None:
     rule = RULES["azure-management-group-admin-service-principal"]
     found = [f.resource_id for f in run_rules(store, [rule]).findings]
     assert found == ([assignment] if escalates else [])
+
+
+def test_management_group_rule_root_scope(load_store) -> None:
+    estate = Estate()
+    _azure_node(estate, "Identity", AZ_SP, type="service_principal")
+    assignment = _role_assignment(estate, AZ_SP, scope="/", role_id=AZ_OWNER_ROLE)
+    store = load_store(estate.records)
+    rule = RULES["azure-management-group-admin-service-principal"]
+    found = [f.resource_id for f in run_rules(store, [rule]).findings]
+    assert found == [assignment]
