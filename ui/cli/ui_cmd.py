@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -84,9 +83,9 @@ def ui(
     command = streamlit_command(host=host, port=port)
     logger.info("starting the app on %s:%s for store %s", host, port, store)
     typer.echo(f"toxicpath ui: http://{host}:{port}/ (Ctrl+C to stop)")
-    try:
-        completed = subprocess.run(command, env=app_environment(store), check=False)
-    except KeyboardInterrupt:
-        raise fail("interrupted", ExitCode.INTERRUPTED) from None
-    if completed.returncode != 0:
-        raise typer.Exit(completed.returncode)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # exec rather than a child process: signals sent to `toxicpath ui` then
+    # reach the server itself, so stopping the command never leaves an
+    # orphaned server listening.
+    os.execve(command[0], command, app_environment(store))

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import subprocess
+import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -24,14 +23,14 @@ def test_command_binds_loopback_by_default(
     store.write_bytes(b"")
     started: list[tuple[list[str], dict[str, str]]] = []
 
-    def fake_run(command: list[str], *, env: dict[str, str], **_: Any) -> Any:
+    def fake_execve(path: str, command: list[str], env: dict[str, str]) -> None:
         started.append((command, env))
-        return subprocess.CompletedProcess(command, 0)
 
-    monkeypatch.setattr(ui_cmd.subprocess, "run", fake_run)
+    monkeypatch.setattr(ui_cmd.os, "execve", fake_execve)
     result = CliRunner().invoke(app, ["ui", "--store", str(store), "--port", "8600"])
     assert result.exit_code == 0, result.output
     command, env = started[0]
+    assert command[0] == sys.executable
     assert command[1:5] == ["-m", "streamlit", "run", str(ui_cmd.APP_SCRIPT)]
     assert option(command, "--server.address") == "127.0.0.1"
     assert option(command, "--server.port") == "8600"

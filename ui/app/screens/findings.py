@@ -80,7 +80,7 @@ def _filtered(found: list[Finding]) -> list[Finding]:
 
 @dataclass(frozen=True)
 class Decision:
-    """What the acceptance form submitted for one finding."""
+    """A decision submitted through the acceptance form for one finding."""
 
     finding: Finding
     status: str
