@@ -9,8 +9,9 @@ may assume and that leads somewhere. Each of those becomes one edge to the
 node `aws:service:<service>/<account>`, which has one CAN_ASSUME edge to
 each of the roles. Paths keep the same reach, and the
 edge count grows with principals plus roles instead of their product.
-Partial fan-outs (some roles not passable) and conditional ones stay as
-individual edges, because the shared node would overstate them.
+Partial fan-outs (some roles not passable) and fan-outs where only some
+roles depend on an undecided condition stay as individual edges, because
+the shared node would overstate them.
 """
 
 from __future__ import annotations
@@ -62,10 +63,11 @@ def collapse_fanouts(
             for role in view.roles_trusting_service(principal.account_id, spec.service)
             if role.arn in valuable and role.arn != principal.arn
         }
+        conditional = {item.escalation.conditional for item in items}
         complete = (
             len(targets) > FANOUT_LIMIT
             and eligible <= targets
-            and not any(item.escalation.conditional for item in items)
+            and len(conditional) == 1
         )
         if not complete:
             result.extend(items)
@@ -84,7 +86,7 @@ def collapse_fanouts(
                 Escalation(
                     target=node_id,
                     steps=first.steps,
-                    conditional=False,
+                    conditional=first.conditional,
                     reason=(
                         f"can pass any of the {len(targets)} roles that "
                         f"{spec.service} may assume in account "

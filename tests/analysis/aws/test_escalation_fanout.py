@@ -69,3 +69,16 @@ def test_small_fanout_stays_individual() -> None:
     records = analyze(estate(dev, *few))
     found = edges(records, "CAN_ESCALATE", source=dev.arn, technique=TECHNIQUE)
     assert {e.target for e in found} == {r.arn for r in few}
+
+
+def test_conditional_fanout_collapses_conditional() -> None:
+    dev = user(
+        "dev",
+        inline=document(
+            allow(ACTIONS, condition={"IpAddress": {"aws:SourceIp": "192.0.2.0/24"}})
+        ),
+    )
+    records = analyze(estate(dev, *_lambda_roles()))
+    found = edges(records, "CAN_ESCALATE", source=dev.arn, technique=TECHNIQUE)
+    assert [e.target for e in found] == [service_account_node(LAMBDA, ACCOUNT)]
+    assert found[0].props["conditional"] is True
