@@ -124,7 +124,14 @@ def scan_diff(spec: str | None, scan_a: str, scan_b: str) -> ScanDiff:
 
 
 def acceptance_file(spec: str | None) -> Path:
-    """Return the acceptance file the CLI reads for this store."""
+    """Return the acceptance file the CLI reads for this store.
+
+    TOXICPATH_ACCEPTANCES overrides the file beside the store, as it does for
+    the CLI's `--acceptances`.
+    """
+    configured = os.environ.get("TOXICPATH_ACCEPTANCES")
+    if configured:
+        return Path(configured).expanduser()
     return findings_view.acceptance_file(spec)
 
 

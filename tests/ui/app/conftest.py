@@ -53,8 +53,9 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> DemoStore:
 
 @pytest.fixture
 def app_store(demo_store: DemoStore, monkeypatch: pytest.MonkeyPatch) -> DemoStore:
-    """Point the app at the demo store."""
+    """Point the app at the demo store and its own acceptance file."""
     monkeypatch.setenv("TOXICPATH_UI_STORE", demo_store.spec)
+    monkeypatch.delenv("TOXICPATH_ACCEPTANCES", raising=False)
     return demo_store
 
 

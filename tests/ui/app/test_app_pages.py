@@ -244,6 +244,19 @@ def test_findings_acceptance_by_rule(
     assert load_acceptances(acceptance_file)[-1].status == "accepted"
 
 
+def test_findings_acceptance_file_from_env(
+    app_store: DemoStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    configured = tmp_path / "team-acceptances.yaml"
+    monkeypatch.setenv("TOXICPATH_ACCEPTANCES", str(configured))
+    app = open_page("findings")
+    app.text_input(key="accept_owner").input("sec-team@example.com")
+    app.text_area(key="accept_justification").input("Tracked elsewhere.")
+    app.button[0].click().run()
+    assert not app.exception
+    assert load_acceptances(configured)[-1].owner == "sec-team@example.com"
+
+
 def test_findings_acceptance_needs_owner(
     app_store: DemoStore, acceptance_file: Path
 ) -> None:
