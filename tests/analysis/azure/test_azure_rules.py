@@ -1,4 +1,4 @@
-"""The cloud-neutral rule library finds the Azure estate's risks on a real store."""
+"""The rule library, cloud-neutral and Azure rules, finds the Azure estate's risks."""
 
 from __future__ import annotations
 
