@@ -180,6 +180,16 @@ def wait_for_graph(driver: WebDriver) -> None:
     time.sleep(2)
 
 
+def wait_for_table(driver: WebDriver) -> None:
+    """Wait until a table drew its grid canvas, so screenshots show its rows."""
+    WebDriverWait(driver, PAGE_SECONDS).until(
+        expected_conditions.presence_of_element_located(
+            (By.CSS_SELECTOR, "[data-testid='stDataFrame'] canvas")
+        )
+    )
+    time.sleep(1)
+
+
 def visible_text(driver: WebDriver) -> str:
     return driver.find_element(By.TAG_NAME, "body").text
 
@@ -252,6 +262,9 @@ def test_findings_page(
     url, _ = app_url
     browser.get(f"{url}/findings")
     wait_for_text(browser, "Accept or suppress a finding")
+    wait_for_text(browser, "Download JSON")
+    wait_for_text(browser, "Record decision")
+    wait_for_table(browser)
     browser.save_screenshot(str(screenshot_dir / "findings.png"))
     text = visible_text(browser)
     assert "Download CSV" in text
@@ -284,6 +297,7 @@ def test_scans_page(
     url, _ = app_url
     browser.get(f"{url}/scans")
     wait_for_text(browser, "Comparing needs two recorded scans.")
+    wait_for_table(browser)
     browser.save_screenshot(str(screenshot_dir / "scans.png"))
     text = visible_text(browser)
     assert "Compare two scans" in text
