@@ -345,22 +345,24 @@ def _remove_database_files(path: Path) -> None:
             candidate.unlink()
 
 
-# LadybugDB's default buffer pool is 80% of physical memory, and a test or a
-# scan beside other processes then grows to many GiB. 1 GiB holds a 200k-node,
-# 1M-edge graph's bulk load (0.8 GB peak measured with LadybugDB 0.22).
-DEFAULT_BUFFER_POOL_MB = 1024
-BUFFER_POOL_VARIABLE = "TOXICPATH_LADYBUG_BUFFER_POOL_MB"
-# The database file's virtual address reservation; the 8 TiB default shows
-# as a huge VSZ and fails where virtual memory is limited.
+# The database file's virtual address reservation; LadybugDB's 8 TiB default
+# shows as a huge VSZ and fails where virtual memory is limited.
 DEFAULT_MAX_DB_SIZE_GB = 64
+BUFFER_POOL_VARIABLE = "TOXICPATH_LADYBUG_BUFFER_POOL_MB"
 
 
 def database_limits() -> dict[str, int]:
     """Memory limits for every LadybugDB database this store opens.
 
-    `TOXICPATH_LADYBUG_BUFFER_POOL_MB` overrides the buffer pool size.
+    The buffer pool keeps LadybugDB's default (80% of physical memory, used
+    only as needed), because a bulk load of a large estate needs several GiB:
+    a 1 GiB pool failed on a two-account synthetic estate of 4,000 roles.
+    `TOXICPATH_LADYBUG_BUFFER_POOL_MB` sets it explicitly.
     """
-    text = os.environ.get(BUFFER_POOL_VARIABLE) or str(DEFAULT_BUFFER_POOL_MB)
+    limits = {"max_db_size": DEFAULT_MAX_DB_SIZE_GB * 1024**3}
+    text = os.environ.get(BUFFER_POOL_VARIABLE)
+    if not text:
+        return limits
     try:
         buffer_pool_mb = int(text)
     except ValueError:
@@ -368,23 +370,15 @@ def database_limits() -> dict[str, int]:
     if buffer_pool_mb < 1:
         raise StoreError(
             f"invalid {BUFFER_POOL_VARIABLE}={text!r}: expected a whole number of "
-            f"MiB such as {DEFAULT_BUFFER_POOL_MB}"
+            "MiB such as 4096"
         )
-    return {
-        "buffer_pool_size": buffer_pool_mb * 1024 * 1024,
-        "max_db_size": DEFAULT_MAX_DB_SIZE_GB * 1024**3,
-    }
+    limits["buffer_pool_size"] = buffer_pool_mb * 1024 * 1024
+    return limits
 
 
 def open_database(path: Path, *, read_only: bool) -> ladybug.Database:
     """Open a LadybugDB database with the limits of `database_limits`."""
-    limits = database_limits()
-    return ladybug.Database(
-        str(path),
-        read_only=read_only,
-        buffer_pool_size=limits["buffer_pool_size"],
-        max_db_size=limits["max_db_size"],
-    )
+    return ladybug.Database(str(path), read_only=read_only, **database_limits())
 
 
 def _build_database(
