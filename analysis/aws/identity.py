@@ -275,7 +275,13 @@ def _add_principal(
 ) -> None:
     scan_id = context.scan_id
     last_used = _last_used(principal)
-    reference = parse_aws_time(last_used) or parse_aws_time(principal.created)
+    # Inactivity counts only from a recorded use (credential report, access
+    # key last used, RoleLastUsed). Creation time is no evidence of disuse
+    # because exports like get-account-authorization-details carry no usage
+    # data, and groups cannot sign in at all.
+    # NOTE: a principal the source reports as never used also gets None,
+    # because the parsed estate stores "never used" and "not read" alike.
+    reference = parse_aws_time(last_used) if principal.kind != "group" else None
     days_inactive = None
     if reference is not None:
         days_inactive = max(0, (context.scanned_at - reference).days)
@@ -289,6 +295,9 @@ def _add_principal(
         attrs["instance_profiles"] = principal.instance_profile_arns
         if principal.max_session_duration is not None:
             attrs["max_session_duration"] = principal.max_session_duration
+    key_ids = _access_key_ids(principal)
+    if key_ids:
+        attrs["access_key_ids"] = key_ids
     if principal.permissions_boundary_arn:
         attrs["permissions_boundary"] = principal.permissions_boundary_arn
     _add_account(records, principal.account_id, scan_id)
@@ -402,6 +411,21 @@ def _add_principal_policies(
             f"The trust policy of role {principal.name} says who may assume it.",
             attachment="trust",
         )
+
+
+def _access_key_ids(principal: Principal) -> list[str]:
+    """Return the principal's access key ids, which are identifiers, not secrets.
+
+    Keys read only from the credential report are named by their slot
+    (`access_key_1`), which identifies nothing, so they are left out.
+    """
+    return sorted(
+        {
+            key.key_id
+            for key in principal.access_keys
+            if key.key_id and not key.key_id.startswith("access_key_")
+        }
+    )
 
 
 def _last_used(principal: Principal) -> str:

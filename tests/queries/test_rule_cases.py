@@ -132,6 +132,19 @@ def stale_admin(e: Estate, fire: bool) -> None:
     e.admin_identity(USER, type="user", days_inactive=400 if fire else 10)
 
 
+@pytest.mark.parametrize(
+    ("node_id", "kind", "days"), [(GROUP, "group", 400), (USER, "user", None)]
+)
+def test_stale_admin_needs_usage_data(
+    load_store, node_id: str, kind: str, days: int | None
+) -> None:
+    estate = Estate()
+    estate.admin_identity(node_id, type=kind, days_inactive=days)
+    store = load_store(estate.records)
+    rule = RULES["stale-admin-identity"]
+    assert run_rules(store, [rule]).findings == []
+
+
 def passable_service_role(e: Estate, fire: bool) -> None:
     e.identity(SERVICE, type="service", account="")
     e.admin_identity(ROLE_B)

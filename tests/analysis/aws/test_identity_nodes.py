@@ -72,12 +72,44 @@ def test_user_node_properties() -> None:
     assert props["is_admin"] is False
 
 
-def test_never_used_role_counts_from_creation() -> None:
+def test_role_without_usage_data_inactivity_unknown() -> None:
     records = analyze(_sample())
     app = records.nodes[f"arn:aws:iam::{ACCOUNT}:role/app"]
     assert app.props["last_used"] == ""
-    assert app.props["days_inactive"] == 214
+    assert app.props["days_inactive"] is None
     assert app.props["active_keys"] is None
+
+
+def test_role_last_used_sets_inactivity() -> None:
+    app = role(
+        "app",
+        trust({"Service": "lambda.amazonaws.com"}),
+        created="2025-06-01T00:00:00Z",
+        last_used="2025-12-01T00:00:00Z",
+    )
+    records = analyze(estate(app))
+    node = records.nodes[f"arn:aws:iam::{ACCOUNT}:role/app"]
+    assert node.props["days_inactive"] == 31
+
+
+def test_group_has_no_inactivity() -> None:
+    records = analyze(_sample())
+    devs = records.nodes[f"arn:aws:iam::{ACCOUNT}:group/devs"]
+    assert devs.props["days_inactive"] is None
+
+
+def test_user_without_usage_data_inactivity_unknown() -> None:
+    bob = user("bob", created="2020-01-01T00:00:00Z")
+    records = analyze(estate(bob))
+    node = records.nodes[f"arn:aws:iam::{ACCOUNT}:user/bob"]
+    assert node.props["days_inactive"] is None
+
+
+def test_user_node_lists_access_key_ids() -> None:
+    records = analyze(_sample())
+    alice = records.nodes[f"arn:aws:iam::{ACCOUNT}:user/alice"]
+    attrs = json.loads(alice.props["attrs"])
+    assert attrs["access_key_ids"] == ["AKIAEXAMPLE"]
 
 
 def test_policy_nodes_and_attachments() -> None:
