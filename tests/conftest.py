@@ -8,6 +8,7 @@ any other host.
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -90,3 +91,30 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.fail(f"shared data folder not found at {SHARED_DATA}")
     return SHARED_DATA
+
+
+# Skip reasons that mean a required tool is missing. Outside CI they skip, so
+# the suite runs on a machine without Chromium or npm; in CI (CI=true, as
+# .ci/run is started) they fail the run instead.
+_REQUIRED_IN_CI = ("linter cannot run", "chromium is not installed")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if os.environ.get("CI") != "true":
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        return
+    missing = [
+        report
+        for report in reporter.stats.get("skipped", [])
+        if any(reason in str(report.longrepr) for reason in _REQUIRED_IN_CI)
+    ]
+    if missing:
+        reporter.write_line(
+            f"{len(missing)} tests skipped because a required tool is missing; "
+            "CI installs it, so this fails the run",
+            red=True,
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
