@@ -2,55 +2,91 @@
 
 toxicpath keeps the names of environment variables and parameters (they tell
 what a workload can reach) but never their values. `redact_response` runs on
-every response an importer or collector adds to a snapshot. It is idempotent:
-redacting a redacted response changes nothing.
+every response an importer or collector adds to a snapshot, whether or not a
+parser reads that service. It is idempotent: redacting a redacted response
+returns the same response.
 
-What it replaces with `REDACTED`, wherever it occurs in a body:
-- the values of `Environment.Variables` (Lambda), of `RuntimeEnvironmentVariables`
-  (App Runner) and of any `environmentVariables` map (Amplify);
-- the `value` of each `{"name", "value"}` entry in an `environment` list
-  (ECS task definitions and task overrides, Batch, SageMaker);
-- the `value` of CodeBuild `environmentVariables` entries of type PLAINTEXT.
-  The other types name a parameter or secret instead of storing its value;
-- the value of any key that is a credential or secret by definition:
-  `SecretAccessKey`, `SessionToken`, `Password`, `MasterUserPassword`,
-  `SecretString`, `SecretBinary`, `PrivateKey`, `UserData`, and Glue
-  `ConnectionProperties` passwords;
+The rules apply by shape and key name wherever they match in a body, so a
+service without a rule of its own is still covered when it uses a common shape:
+- under any key named like an environment (`Environment`, `environment`,
+  `EnvironmentVariables`, `RuntimeEnvironmentVariables`, ...), the values of a
+  `{"Variables": {...}}` map (Lambda), of a plain name-to-value map (SageMaker,
+  App Runner, Amplify) and the `value` of each `{"name", "value"}` entry of a
+  list (ECS, Batch, CodeBuild). CodeBuild entries of type PARAMETER_STORE or
+  SECRETS_MANAGER keep their value because it names a parameter or secret;
+- the values of argument maps (Glue `DefaultArguments`, `Arguments`,
+  `NonOverridableArguments`) and of Glue `ConnectionProperties` passwords;
+- CloudFormation `ParameterValue` and `ResolvedValue`, and the `Value` of
+  Elastic Beanstalk `OptionSettings` entries;
+- the value of every key whose name marks a secret: its last word is
+  password, passwd, passphrase, secret or token (except pagination and
+  idempotency tokens), or it ends in SecretString, SecretBinary, PrivateKey,
+  AccessKey, SecretKey, ApiKey, KeyMaterial, ConnectionString or UserData.
+  `AccessKeyId`, `SecretArn` or `PasswordLastUsed` end in another word and stay;
 - Lambda `Code.Location`, a presigned URL that downloads the function code;
 - the `Value` of SSM parameters (`ssm get-parameter(s)` responses).
+
+Booleans and nulls stay, because they carry no secret (`PasswordEnabled`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 from toxicpath.ingest.snapshot import RawResponse
 
 REDACTED = "<redacted>"
 
-# Keys whose value is a secret wherever they appear.
-_SECRET_KEYS = frozenset(
+# Keys whose value maps variable names to values, wherever they appear.
+_ENVIRONMENT_KEYS = frozenset(
     {
-        "SecretAccessKey",
-        "SessionToken",
-        "Password",
-        "MasterUserPassword",
-        "NewMasterUserPassword",
-        "SecretString",
-        "SecretBinary",
-        "PrivateKey",
-        "UserData",
-        "PASSWORD",
-        "ENCRYPTED_PASSWORD",
+        "environment",
+        "environmentvariables",
+        "runtimeenvironmentvariables",
+        "environmentvars",
+        "env",
     }
 )
 
-# Keys whose value is a map of variable name to secret value.
-_VARIABLE_MAP_KEYS = frozenset({"RuntimeEnvironmentVariables", "environmentVariables"})
+# Keys whose value maps argument or property names to values.
+_ARGUMENT_MAP_KEYS = frozenset(
+    {"DefaultArguments", "Arguments", "NonOverridableArguments"}
+)
+
+# Keys whose value is a secret wherever they appear, checked by exact name.
+_SECRET_VALUE_KEYS = frozenset({"ParameterValue", "ResolvedValue"})
+
+# Last words of a key name that mark its value as secret.
+_SECRET_LAST_WORDS = frozenset(
+    {"password", "passwords", "passwd", "passphrase", "secret", "token"}
+)
+
+# Trailing word pairs of a key name that mark its value as secret.
+_SECRET_WORD_PAIRS = frozenset(
+    {
+        ("secret", "string"),
+        ("secret", "binary"),
+        ("private", "key"),
+        ("access", "key"),
+        ("secret", "key"),
+        ("api", "key"),
+        ("key", "material"),
+        ("connection", "string"),
+        ("user", "data"),
+    }
+)
+
+# Tokens that page or deduplicate requests and give no access.
+_HARMLESS_TOKEN_WORDS = frozenset(
+    {"next", "pagination", "continuation", "client", "idempotency"}
+)
 
 # CodeBuild variable types whose value names a parameter or secret.
 _REFERENCE_VARIABLE_TYPES = frozenset({"PARAMETER_STORE", "SECRETS_MANAGER"})
+
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
 
 def redact_response(response: RawResponse) -> RawResponse:
@@ -58,110 +94,120 @@ def redact_response(response: RawResponse) -> RawResponse:
     body = _redact_value(response.body)
     if response.service == "ssm":
         body = _redact_ssm_values(body)
-    if body is response.body:
+    if body == response.body:
         return response
     return dataclasses.replace(response, body=body)
 
 
+def is_secret_key(key: str) -> bool:
+    """Return True when the name of a key marks its value as a secret."""
+    if ":" in key:
+        # A namespaced policy condition key such as aws:PrincipalTag/token.
+        return False
+    words = [word.lower() for word in _WORD.findall(key)]
+    if not words:
+        return False
+    if words[-1] in _SECRET_LAST_WORDS:
+        if words[-1] == "token" and len(words) > 1:
+            return words[-2] not in _HARMLESS_TOKEN_WORDS
+        return True
+    return tuple(words[-2:]) in _SECRET_WORD_PAIRS
+
+
 def _redact_value(value: Any) -> Any:
-    """Return `value` with secrets replaced; unchanged parts keep their identity."""
     if isinstance(value, dict):
-        return _redact_dict(value)
+        return {key: _redact_entry(key, item) for key, item in value.items()}
     if isinstance(value, list):
-        return _redact_list(value)
+        return [_redact_value(item) for item in value]
     return value
 
 
-def _redact_dict(mapping: dict[str, Any]) -> dict[str, Any]:
-    changed: dict[str, Any] = {}
-    for key, item in mapping.items():
-        new_item = _redact_entry(key, item)
-        if new_item is not item:
-            changed[key] = new_item
-    if not changed:
-        return mapping
-    return {**mapping, **changed}
-
-
 def _redact_entry(key: str, item: Any) -> Any:
-    """Return the redacted value of `mapping[key]`, or `item` itself if clean."""
-    if key in _SECRET_KEYS:
-        return item if item in (None, "", REDACTED) else REDACTED
-    if key == "Environment" and isinstance(item, dict):
-        return _redact_lambda_environment(item)
-    if key in _VARIABLE_MAP_KEYS and isinstance(item, dict):
+    """Return the redacted value stored under `key`."""
+    if key in _SECRET_VALUE_KEYS or is_secret_key(key):
+        return _redact_secret(item)
+    if key.lower() in _ENVIRONMENT_KEYS:
+        return _redact_environment(item)
+    if key in _ARGUMENT_MAP_KEYS and isinstance(item, dict):
         return _redact_map_values(item)
-    if key in ("environment", "environmentVariables") and isinstance(item, list):
-        return _redact_name_value_list(item)
+    if key == "OptionSettings" and isinstance(item, list):
+        return [_redact_field(entry, "Value") for entry in item]
     if key == "Code" and isinstance(item, dict) and "Location" in item:
-        if item["Location"] == REDACTED:
-            return item
-        return {**item, "Location": REDACTED}
+        return {**_redact_value(item), "Location": REDACTED}
     return _redact_value(item)
 
 
-def _redact_list(items: list[Any]) -> list[Any]:
-    result: list[Any] | None = None
-    for index, item in enumerate(items):
-        new_item = _redact_value(item)
-        if new_item is not item:
-            if result is None:
-                result = list(items)
-            result[index] = new_item
-    return items if result is None else result
+def _redact_scalar(value: Any) -> Any:
+    if value is None or isinstance(value, bool) or value == "":
+        return value
+    return REDACTED
 
 
-def _redact_lambda_environment(environment: dict[str, Any]) -> dict[str, Any]:
-    variables = environment.get("Variables")
-    redacted = _redact_dict(environment)
-    if not isinstance(variables, dict):
+def _redact_secret(item: Any) -> Any:
+    """Redact the value of a secret key, whatever its shape.
+
+    A map keeps its keys and recurses, except EC2's `{"Value": ...}` attribute
+    shape whose `Value` is replaced, so `MasterUserSecret.SecretArn` stays.
+    """
+    if isinstance(item, dict):
+        redacted = _redact_value(item)
+        if "Value" in redacted:
+            redacted["Value"] = _redact_scalar(redacted["Value"])
         return redacted
-    new_variables = _redact_map_values(variables)
-    if new_variables is variables:
+    if isinstance(item, list):
+        return [_redact_secret(entry) for entry in item]
+    return _redact_scalar(item)
+
+
+def _redact_environment(item: Any) -> Any:
+    """Redact variable values in any of the three environment shapes."""
+    if isinstance(item, list):
+        return [_redact_variable_entry(entry) for entry in item]
+    if not isinstance(item, dict):
+        return _redact_value(item)
+    if "Variables" in item:
+        redacted = _redact_value(item)
+        variables = item["Variables"]
+        if isinstance(variables, dict):
+            redacted["Variables"] = _redact_map_values(variables)
         return redacted
-    return {**redacted, "Variables": new_variables}
+    if any(name.lower() in _ENVIRONMENT_KEYS for name in item):
+        # A description that holds the variables one level down (CodeBuild
+        # `environment.environmentVariables`), not a variable map itself.
+        return _redact_value(item)
+    return _redact_map_values(item)
+
+
+def _redact_variable_entry(entry: Any) -> Any:
+    if not isinstance(entry, dict):
+        return _redact_secret(entry)
+    if entry.get("type") in _REFERENCE_VARIABLE_TYPES:
+        return _redact_value(entry)
+    redacted = _redact_field(entry, "value")
+    return _redact_field(redacted, "Value")
+
+
+def _redact_field(entry: Any, field_name: str) -> Any:
+    if not isinstance(entry, dict):
+        return _redact_value(entry)
+    redacted = _redact_value(entry)
+    if field_name in redacted:
+        redacted[field_name] = _redact_scalar(redacted[field_name])
+    return redacted
 
 
 def _redact_map_values(variables: dict[str, Any]) -> dict[str, Any]:
-    if all(value == REDACTED for value in variables.values()):
-        return variables
-    return {name: REDACTED for name in variables}
-
-
-def _redact_name_value_list(entries: list[Any]) -> list[Any]:
-    result: list[Any] | None = None
-    for index, entry in enumerate(entries):
-        if not isinstance(entry, dict) or "value" not in entry:
-            continue
-        if entry.get("type") in _REFERENCE_VARIABLE_TYPES:
-            continue
-        if entry["value"] == REDACTED:
-            continue
-        if result is None:
-            result = list(entries)
-        result[index] = {**entry, "value": REDACTED}
-    return entries if result is None else result
+    """Keep the names of a name-to-value map and redact every value under them."""
+    return {name: _redact_secret(value) for name, value in variables.items()}
 
 
 def _redact_ssm_values(body: Any) -> Any:
     if not isinstance(body, dict):
         return body
-    changed: dict[str, Any] = {}
-    parameter = body.get("Parameter")
-    if isinstance(parameter, dict) and parameter.get("Value", REDACTED) != REDACTED:
-        changed["Parameter"] = {**parameter, "Value": REDACTED}
-    parameters = body.get("Parameters")
+    redacted = dict(body)
+    if "Parameter" in redacted:
+        redacted["Parameter"] = _redact_field(redacted["Parameter"], "Value")
+    parameters = redacted.get("Parameters")
     if isinstance(parameters, list):
-        new_parameters = [
-            {**item, "Value": REDACTED}
-            if isinstance(item, dict) and item.get("Value", REDACTED) != REDACTED
-            else item
-            for item in parameters
-        ]
-        if any(
-            new is not old for new, old in zip(new_parameters, parameters, strict=True)
-        ):
-            changed["Parameters"] = new_parameters
-    if not changed:
-        return body
-    return {**body, **changed}
+        redacted["Parameters"] = [_redact_field(item, "Value") for item in parameters]
+    return redacted
