@@ -93,10 +93,18 @@ class ScanHistory:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as connection:
-            for statement in _SCHEMA:
-                connection.execute(statement)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with self._connect() as connection:
+                for statement in _SCHEMA:
+                    connection.execute(statement)
+        except (OSError, sqlite3.Error) as error:
+            from toxicpath.graph.store import StoreError
+
+            raise StoreError(
+                f"cannot open the scan history {path}: {error}; make its folder "
+                "writable or pass --store with a path in a writable folder"
+            ) from error
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:

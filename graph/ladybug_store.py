@@ -75,6 +75,36 @@ def _file_identity(path: Path) -> tuple[int, int] | None:
     return (status.st_dev, status.st_ino)
 
 
+# The first bytes of every LadybugDB database file.
+DATABASE_MAGIC = b"LBUG"
+
+
+def check_database_file(path: Path) -> None:
+    """Raise StoreError unless the file at `path` is a LadybugDB database.
+
+    A load replaces the file at the store path, so anything else there (a
+    document passed by mistake, for example) must stop the load instead.
+    """
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(DATABASE_MAGIC))
+    except IsADirectoryError:
+        raise StoreError(
+            f"store {path} is a folder, not a graph file; pass --store with a file "
+            f"path such as {path / 'graph.lbdb'}"
+        ) from None
+    except OSError as error:
+        raise StoreError(
+            f"cannot read store {path}: {error.strerror}; check its permissions or "
+            "pass --store with another path"
+        ) from error
+    if header != DATABASE_MAGIC:
+        raise StoreError(
+            f"{path} exists and is not a LadybugDB database, so toxicpath will not "
+            "replace it; move the file away or pass --store with another path"
+        )
+
+
 def wal_path(path: Path) -> Path:
     """Return the write-ahead log LadybugDB keeps beside an open database file."""
     return path.with_name(path.name + ".wal")
@@ -120,8 +150,8 @@ class LadybugStore:
         if current_file is None:
             raise StoreError(
                 f"no graph at {self.path}: the store is empty. Load a scan first "
-                "with `toxicpath scan` or `toxicpath import`, or pass --store with "
-                "the path of an existing graph file"
+                "with `toxicpath scan --input FILE` or `toxicpath demo`, or pass "
+                "--store with the path of an existing graph file"
             )
         try:
             self._database = open_database(self.path, read_only=True)
@@ -262,7 +292,16 @@ class LadybugStore:
                 "to load a scan"
             )
         records.validate()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        from toxicpath.graph.open import check_store_target
+
+        check_store_target(str(self.path))
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(
+                f"cannot create the folder of store {self.path}: {error.strerror}; "
+                "pass --store with a path in a writable folder"
+            ) from error
         with self._writer_lock():
             # Holding the lock, no other load is running, so any staging file
             # is left over from a load that crashed.
@@ -272,11 +311,11 @@ class LadybugStore:
             staging = self.path.with_name(f".{self.path.name}.loading-{os.getpid()}")
             try:
                 counts = _build_database(staging, records, scan)
+                self.close()
+                self._swap_in(staging)
             except Exception:
                 _remove_database_files(staging)
                 raise
-            self.close()
-            self._swap_in(staging)
         logger.info(
             "loaded scan %s into %s: %d nodes, %d edges",
             scan.id,
@@ -288,7 +327,14 @@ class LadybugStore:
     @contextlib.contextmanager
     def _writer_lock(self) -> Iterator[None]:
         lock_path = self.path.with_name(self.path.name + ".lock")
-        with lock_path.open("a") as handle:
+        try:
+            handle = lock_path.open("a")
+        except OSError as error:
+            raise StoreError(
+                f"cannot create the lock file {lock_path}: {error.strerror}; pass "
+                "--store with a path in a writable folder"
+            ) from error
+        with handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError as error:
@@ -302,6 +348,9 @@ class LadybugStore:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def _swap_in(self, staging: Path) -> None:
+        # Checked again under the lock, right before the rename replaces it.
+        if self.path.exists() or self.path.is_symlink():
+            check_database_file(self.path)
         # The current file is only written while it is a staging file, so a
         # .wal beside it is left over from a crash and holds no committed data.
         # It must go before the new file takes the name, because LadybugDB

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import platformdirs
 
-from toxicpath.graph.store import GraphStore
+from toxicpath.graph.store import GraphStore, StoreError
 
 NEO4J_SCHEMES = (
     "bolt://",
@@ -35,11 +36,52 @@ def open_store(spec: str | None, *, read_only: bool) -> GraphStore:
 
         return Neo4jStore.from_environment(uri=spec, read_only=read_only)
     if spec is not None and "://" in spec:
-        raise ValueError(
-            f"unsupported store {spec!r}: pass a file path for the embedded store "
-            f"or a URI starting with one of {', '.join(NEO4J_SCHEMES)}"
-        )
+        raise StoreError(_unsupported_scheme_message(spec))
     from toxicpath.graph.ladybug_store import LadybugStore
 
     path = Path(spec) if spec else default_store_path()
     return LadybugStore(path, read_only=read_only)
+
+
+def _unsupported_scheme_message(spec: str) -> str:
+    return (
+        f"unsupported store {spec!r}: pass --store with a file path for the "
+        f"embedded store or a URI starting with one of {', '.join(NEO4J_SCHEMES)}"
+    )
+
+
+def check_store_target(spec: str | None) -> None:
+    """Raise StoreError unless a scan can be written to the store `spec` names.
+
+    A Neo4j URI is checked when the server is reached. For the embedded store,
+    an existing file must be a LadybugDB database, since a load replaces it,
+    and the folder must be one that this process can write. The check runs
+    before any analysis, so a wrong path costs nothing and leaves no files.
+    """
+    if spec is not None and spec.lower().startswith(NEO4J_SCHEMES):
+        return
+    if spec is not None and "://" in spec:
+        raise StoreError(_unsupported_scheme_message(spec))
+    from toxicpath.graph.ladybug_store import check_database_file
+
+    path = Path(spec).expanduser() if spec else default_store_path()
+    if path.is_dir():
+        raise StoreError(
+            f"store {path} is a folder, not a graph file; pass --store with a file "
+            f"path such as {path / 'graph.lbdb'}"
+        )
+    if path.exists():
+        check_database_file(path)
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise StoreError(
+            f"cannot create store {path}: {folder} is a file, not a folder; pass "
+            "--store with a path inside a folder"
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise StoreError(
+            f"cannot write store {path}: the folder {folder} is not writable; make "
+            "it writable or pass --store with a path in a writable folder"
+        )

@@ -38,9 +38,16 @@ class LockBusyError(RuntimeError):
 
 
 def lock_path_for(store_spec: str | None) -> Path:
-    """Return the lock file of a store: beside an embedded file, else per URI."""
-    from toxicpath.graph.open import default_store_path
+    """Return the lock file of a store: beside an embedded file, else per URI.
+
+    Raises StoreError when the store path cannot hold a store (a folder, a
+    file that is not a database, a folder that cannot be written), so a job
+    stops before it creates its lock, history or snapshot files.
+    """
+    from toxicpath.graph.open import check_store_target, default_store_path
     from toxicpath.pipeline import default_data_dir
+
+    check_store_target(store_spec)
 
     if store_spec and "://" in store_spec:
         digest = hashlib.sha256(store_spec.encode("utf-8")).hexdigest()[:16]
@@ -59,8 +66,17 @@ class StoreLock:
 
     def acquire(self, *, wait_seconds: float = 0.0) -> None:
         """Take the lock, retrying up to `wait_seconds`; raise LockBusyError."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as error:
+            from toxicpath.graph.store import StoreError
+
+            raise StoreError(
+                f"cannot create the store lock file {self.path}: {error.strerror}; "
+                "make its folder writable or pass --store with a path in a "
+                "writable folder"
+            ) from error
         deadline = time.monotonic() + max(wait_seconds, 0.0)
         logged_wait = False
         while True:

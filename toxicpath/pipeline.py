@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from toxicpath.graph.records import GraphRecords
-from toxicpath.graph.store import ScanInfo
+from toxicpath.graph.store import ScanInfo, StoreError
 from toxicpath.ingest.snapshot import CoverageEntry, Snapshot, write_snapshot
 from toxicpath.ingest.transform import TransformContext, transform
 
@@ -70,7 +70,7 @@ def scan_snapshot(
     `sensitivity_overrides` maps resource id or name globs to sensitivity
     levels (the `[sensitivity]` table of the configuration file).
     """
-    from toxicpath.graph.open import open_store
+    from toxicpath.graph.open import check_store_target, open_store
 
     report = progress or (lambda _message: None)
     if not snapshot.complete:
@@ -78,6 +78,7 @@ def scan_snapshot(
             f"scan {snapshot.id} is incomplete; the store keeps its current scan. "
             "Re-run the collection, or import the snapshot once it is complete."
         )
+    check_store_target(store_spec)
     report("Deriving attack edges")
     context = TransformContext(
         scan_id=snapshot.id,
@@ -96,9 +97,15 @@ def scan_snapshot(
     snapshot_path = None
     if keep_snapshot:
         folder = snapshot_dir_for(store_spec)
-        folder.mkdir(parents=True, exist_ok=True)
         snapshot_path = folder / f"{snapshot.id}.jsonl.gz"
-        write_snapshot(snapshot, snapshot_path)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            write_snapshot(snapshot, snapshot_path)
+        except OSError as error:
+            raise StoreError(
+                f"cannot write the snapshot {snapshot_path}: {error.strerror}; make "
+                "the folder writable or pass --store with a path in a writable folder"
+            ) from error
     report("Loading the graph store")
     store = open_store(store_spec, read_only=False)
     try:
