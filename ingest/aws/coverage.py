@@ -32,7 +32,6 @@ ANALYSED_REGIONAL_SERVICES = (
     "lambda",
     "rds",
     "redshift",
-    "es",
     "opensearch",
     "secretsmanager",
     "kms",
@@ -44,6 +43,11 @@ ANALYSED_REGIONAL_SERVICES = (
     "ssm",
     "eks",
 )
+
+# Services that are one service under two CLI names. OpenSearch Service still
+# answers the older `es` API, and either name's responses describe the same
+# domains, so a response of one counts as coverage of the other.
+_SAME_SERVICE = {"es": "opensearch"}
 
 
 def aws_coverage(responses: list[RawResponse]) -> list[CoverageEntry]:
@@ -104,7 +108,7 @@ def _missing_services(
             f"the input contains no {service} responses",
         )
         for service in ANALYSED_GLOBAL_SERVICES
-        if (account, GLOBAL_REGION, service) not in calls
+        if not _has_calls(calls, account, GLOBAL_REGION, service)
     ]
     if not regions:
         missing.extend(
@@ -126,9 +130,21 @@ def _missing_services(
                 f"the input contains no {service} responses for {region}",
             )
             for service in ANALYSED_REGIONAL_SERVICES
-            if (account, region, service) not in calls
+            if not _has_calls(calls, account, region, service)
         )
     return missing
+
+
+def _has_calls(
+    calls: Counter[tuple[str, str, str]], account: str, region: str, service: str
+) -> bool:
+    """Return True when `calls` has responses of `service` under any of its names."""
+    names = {service} | {
+        alias
+        for alias, canonical in _SAME_SERVICE.items()
+        if canonical == service or alias == service
+    }
+    return any((account, region, name) in calls for name in names)
 
 
 def _organization_member_accounts(responses: list[RawResponse]) -> set[str]:

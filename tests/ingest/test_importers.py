@@ -147,6 +147,13 @@ def test_coverage_cloudmapper_regions(shared_data: Path) -> None:
     assert {entry.account for entry in snapshot.coverage} == {"123456789012"}
 
 
+def test_coverage_es_counts_as_opensearch(shared_data: Path) -> None:
+    snapshot = load_inputs([shared_data / CLOUDMAPPER_DEMO])
+    status = {(entry.region, entry.service): entry for entry in snapshot.coverage}
+    assert status[("us-east-1", "es")].status == "ok"
+    assert ("us-east-1", "opensearch") not in status
+
+
 def test_several_inputs_merge(shared_data: Path) -> None:
     snapshot = load_inputs(
         [
