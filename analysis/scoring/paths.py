@@ -17,7 +17,7 @@ from itertools import islice, pairwise
 
 import networkx as nx
 
-from toxicpath.analysis.scoring.graph import AttackGraph
+from toxicpath.analysis.scoring.graph import ADMIN_CONTROL, AttackGraph
 
 VIRTUAL_SOURCE = "__toxicpath_entry__"
 
@@ -111,10 +111,18 @@ def ranked_paths(
     targets: Mapping[str, float] | None = None,
     any_identity: bool = False,
 ) -> list[ScoredPath]:
-    """Return the `k` most likely paths to each target from any entry, by risk.
+    """Return the most likely paths to each target, riskiest first.
 
     Entries default to the internet and outside identities (every identity
-    with `any_identity`); targets default to the crown jewels.
+    with `any_identity`); targets default to the crown jewels. With few
+    entries, Yen's algorithm gives the `k` best paths per target. With every
+    identity as an entry, the `k` best paths would all start at identities
+    that are already admin, so each entry instead gets its own best path to
+    each target, and `k` is not used.
+
+    A path that goes through an account's admin node to a resource of that
+    account is left out: the path to the admin node already covers it, and
+    listing every resource behind it would bury the other paths.
     """
     entry_map = (
         dict(entries)
@@ -122,6 +130,25 @@ def ranked_paths(
         else attack.entry_points(any_identity=any_identity)
     )
     target_map = dict(targets) if targets is not None else attack.crown_jewels()
+    if any_identity and entries is None:
+        results = _best_path_per_entry(attack, entry_map, target_map)
+    else:
+        results = _yen_paths_per_target(attack, entry_map, target_map, k=k)
+    results.sort(key=lambda p: (-p.risk, p.node_ids))
+    return results
+
+
+def _through_admin(path: ScoredPath) -> bool:
+    return ADMIN_CONTROL in path.edge_types
+
+
+def _yen_paths_per_target(
+    attack: AttackGraph,
+    entry_map: Mapping[str, float],
+    target_map: Mapping[str, float],
+    *,
+    k: int,
+) -> list[ScoredPath]:
     results: list[ScoredPath] = []
     with virtual_source(attack, entry_map) as source:
         for target in sorted(target_map):
@@ -131,12 +158,41 @@ def ranked_paths(
                 paths = nx.shortest_simple_paths(
                     attack.graph, source, target, weight="cost"
                 )
-                for path in islice(paths, k):
+                kept = 0
+                # Paths come most likely first; those through an admin node are
+                # skipped, so look a little further than k for the others.
+                for path in islice(paths, 4 * k):
                     nodes = tuple(path[1:])
-                    results.append(
-                        score_path(attack, nodes, exposure=entry_map[nodes[0]])
-                    )
+                    scored = score_path(attack, nodes, exposure=entry_map[nodes[0]])
+                    if _through_admin(scored):
+                        continue
+                    results.append(scored)
+                    kept += 1
+                    if kept == k:
+                        break
             except nx.NetworkXNoPath:
                 continue
-    results.sort(key=lambda p: (-p.risk, p.node_ids))
+    return results
+
+
+def _best_path_per_entry(
+    attack: AttackGraph,
+    entry_map: Mapping[str, float],
+    target_map: Mapping[str, float],
+) -> list[ScoredPath]:
+    """For each target, the best path from every entry that reaches it."""
+    reverse = attack.graph.reverse(copy=False)
+    results: list[ScoredPath] = []
+    for target in sorted(target_map):
+        if target not in attack.graph:
+            continue
+        # Dijkstra on the reversed graph gives every node's best path to target.
+        _, paths = nx.single_source_dijkstra(reverse, target, weight="cost")
+        for entry, exposure in entry_map.items():
+            path = paths.get(entry)
+            if path is None or entry == target:
+                continue
+            scored = score_path(attack, tuple(reversed(path)), exposure=exposure)
+            if not _through_admin(scored):
+                results.append(scored)
     return results

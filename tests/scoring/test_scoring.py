@@ -182,3 +182,34 @@ def test_choke_point_skips_internet_identity_edge() -> None:
     )
     report = choke_points(attack_graph_from_records(records))
     assert [fix.edges for fix in report.fixes] == [(("aws:anonymous", "bucket"),)]
+
+
+def _many_admins_and_one_climber() -> GraphRecords:
+    """Five identities that are admin already, and one that must climb."""
+    records = GraphRecords()
+    node(records, "Identity", ADMIN, type="account_admin")
+    node(records, "Resource", DB, type="database", sensitivity="critical")
+    for number in range(5):
+        admin = node(records, "Identity", f"admin-{number}", type="role")
+        records.add_edge("CAN_ESCALATE", admin, ADMIN, technique="aws-admin-policy")
+    node(records, "Identity", "climber", type="user")
+    node(records, "Identity", "middle", type="role")
+    records.add_edge("CAN_ASSUME", "climber", "middle", conditional=False)
+    records.add_edge("CAN_ESCALATE", "middle", ADMIN, technique="aws-admin-policy")
+    return records
+
+
+def test_any_identity_lists_every_entry() -> None:
+    attack = attack_graph_from_records(_many_admins_and_one_climber())
+    paths = ranked_paths(attack, k=3, any_identity=True)
+    entries = {p.entry_id for p in paths if p.target_id == ADMIN}
+    assert "climber" in entries
+    assert {f"admin-{n}" for n in range(5)} <= entries
+
+
+def test_paths_through_admin_not_listed() -> None:
+    attack = attack_graph_from_records(_many_admins_and_one_climber())
+    paths = ranked_paths(attack, k=3, any_identity=True)
+    assert paths
+    assert all("ADMIN_CONTROL" not in p.edge_types for p in paths)
+    assert all(p.target_id != DB for p in paths)
