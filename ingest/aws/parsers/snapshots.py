@@ -59,6 +59,10 @@ def _parse_ebs_snapshots(index: ResponseIndex, estate: AwsEstate) -> None:
         for entry in items(response, body, "Snapshots"):
             snapshot_id = required_text(response, entry, "SnapshotId")
             owner = text(response, entry, "OwnerId") or response.account
+            if owner != response.account:
+                # Public or shared snapshots of other accounts that
+                # describe-snapshots lists without an owner filter.
+                continue
             resource = _resource(
                 estate,
                 response,
@@ -111,10 +115,14 @@ def _parse_db_snapshots(index: ResponseIndex, estate: AwsEstate) -> None:
         for response, body in responses_with_body(index, "rds", operation):
             for entry in items(response, body, list_key):
                 identifier = text(response, entry, id_key)
+                arn = required_text(response, entry, arn_key)
+                if account_of(arn, response.account) != response.account:
+                    # Public or shared snapshots of other accounts.
+                    continue
                 resource = _resource(
                     estate,
                     response,
-                    arn=required_text(response, entry, arn_key),
+                    arn=arn,
                     name=identifier,
                     kind="db_snapshot",
                 )

@@ -514,3 +514,51 @@ def test_mfa_and_login_without_report() -> None:
 
 def test_ssm_managed_instance(estate: AwsEstate) -> None:
     assert estate.instances["i-0web"].ssm_managed is True
+
+
+def test_foreign_snapshots_dropped() -> None:
+    foreign = "999988887777"
+    snapshot = _snapshot_of(
+        "ec2",
+        "describe-snapshots",
+        {
+            "Snapshots": [
+                {"SnapshotId": "snap-own", "OwnerId": ACCOUNT},
+                {"SnapshotId": "snap-foreign", "OwnerId": foreign},
+            ]
+        },
+    )
+    rds_arn = f"arn:aws:rds:{REGION}:{{}}:snapshot:{{}}"
+    snapshot.merge(
+        _snapshot_of(
+            "rds",
+            "describe-db-snapshots",
+            {
+                "DBSnapshots": [
+                    {
+                        "DBSnapshotIdentifier": "own",
+                        "DBSnapshotArn": rds_arn.format(ACCOUNT, "own"),
+                    },
+                    {
+                        "DBSnapshotIdentifier": "public",
+                        "DBSnapshotArn": rds_arn.format(foreign, "public"),
+                    },
+                ]
+            },
+        )
+    )
+    snapshot.merge(
+        _snapshot_of(
+            "ec2",
+            "describe-images",
+            {"Images": [{"ImageId": "ami-foreign", "OwnerId": foreign}]},
+        )
+    )
+    names = sorted(
+        resource.name for resource in parse_estate(snapshot).resources.values()
+    )
+    assert "snap-own" in names
+    assert "own" in names
+    assert "snap-foreign" not in names
+    assert "public" not in names
+    assert "ami-foreign" not in names
