@@ -51,6 +51,10 @@ from toxicpath.graph.store import ScanInfo, StoreError
 logger = logging.getLogger(__name__)
 
 ENV_URI = "TOXICPATH_NEO4J_URI"
+# A refused or silent server fails after this long instead of the driver's
+# default 30 s retry window (plus its 30 s connection timeout).
+CONNECTION_TIMEOUT_SECONDS = 5.0
+MAX_RETRY_SECONDS = 5.0
 ENV_USER = "TOXICPATH_NEO4J_USER"
 ENV_PASSWORD = "TOXICPATH_NEO4J_PASSWORD"
 ENV_PASSWORD_FILE = "TOXICPATH_NEO4J_PASSWORD_FILE"
@@ -166,7 +170,10 @@ class Neo4jStore:
         settings = Neo4jSettings.from_environment(uri)
         try:
             driver = neo4j.GraphDatabase.driver(
-                settings.uri, auth=neo4j.basic_auth(settings.user, settings.password)
+                settings.uri,
+                auth=neo4j.basic_auth(settings.user, settings.password),
+                connection_timeout=CONNECTION_TIMEOUT_SECONDS,
+                max_transaction_retry_time=MAX_RETRY_SECONDS,
             )
         except (ValueError, neo4j.exceptions.ConfigurationError) as error:
             raise StoreError(
@@ -212,8 +219,8 @@ class Neo4jStore:
             ) from error
         except exceptions.ServiceUnavailable as error:
             raise StoreError(
-                f"cannot reach Neo4j at {self.uri}: {error}. Start the server "
-                f"(`docker compose up -d neo4j`) or fix {ENV_URI}"
+                f"the Neo4j server at {self.uri} is unreachable ({error}); start it "
+                f"(`docker compose up -d neo4j`) or fix --store / {ENV_URI}"
             ) from error
         except exceptions.ClientError as error:
             if error.code == DATABASE_NOT_FOUND:
@@ -233,6 +240,10 @@ class Neo4jStore:
 
     def verify_server(self) -> str:
         """Check that the server is Neo4j 5 or later and return its version."""
+        # One connection attempt without retries, so a server that is down
+        # fails within the connection timeout.
+        with self._translate_errors():
+            self.driver.verify_connectivity()
         with self._session(write=False) as session:
             rows = session.execute_read(_read_rows, SERVER_COMPONENTS, {})
         version = ""
