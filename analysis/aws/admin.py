@@ -22,6 +22,7 @@ from typing import Any
 from toxicpath.analysis.aws import ids
 from toxicpath.analysis.aws.escalation.context import EstateView, PrincipalView
 from toxicpath.analysis.aws.escalation.evidence import statement_evidence
+from toxicpath.analysis.aws.policy import PrincipalPolicySet
 from toxicpath.graph.records import GraphRecords, to_json_text
 from toxicpath.ingest.transform import TransformContext
 
@@ -67,6 +68,9 @@ def detect_admins(
             view.admins[principal.arn] = evidence
             records.add_node("Identity", principal.arn, is_admin=True)
         granting = sorted({item["policy"] for item in evidence if "policy" in item})
+        own_policies_admin = principal.kind != "user" or (
+            _own_policies_admin(view, principal_view)
+        )
         records.add_edge(
             "CAN_ESCALATE",
             principal.arn,
@@ -80,7 +84,13 @@ def detect_admins(
                 f"{', '.join(granting) or 'its policies'}."
             ),
             evidence=to_json_text(
-                [{"technique": ADMIN_TECHNIQUE, "statements": evidence}]
+                [
+                    {
+                        "technique": ADMIN_TECHNIQUE,
+                        "statements": evidence,
+                        "own_policies_admin": own_policies_admin,
+                    }
+                ]
             ),
         )
     logger.info(
@@ -118,3 +128,34 @@ def admin_evidence(
             if item not in evidence:
                 evidence.append(item)
     return evidence, conditional
+
+
+def _own_policies_admin(view: EstateView, principal_view: PrincipalView) -> bool:
+    """Tell whether a user is admin through its own attached or inline policies,
+    without the policies of its groups."""
+    if not principal_view.groups:
+        return True
+    principal = principal_view.principal
+    own_ids = set(principal.managed_policy_arns)
+    own_ids.update(
+        f"{principal.arn}#inline:{name}" for name in principal.inline_policies
+    )
+    policies = principal_view.policies
+    own_view = PrincipalView(
+        principal,
+        PrincipalPolicySet(
+            identity_policies=[
+                policy
+                for policy in policies.identity_policies
+                if policy.policy_id in own_ids
+            ],
+            boundary=policies.boundary,
+            scp_levels=policies.scp_levels,
+        ),
+        principal_view.sources,
+        # The key names the principal so no cached result of a full policy
+        # set answers for this partial one.
+        ("own-policies", principal.arn, *principal_view.key),
+        principal_view.documents,
+    )
+    return admin_evidence(view, own_view) is not None

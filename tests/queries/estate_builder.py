@@ -52,11 +52,19 @@ class Estate:
         return node_id
 
     def admin_identity(self, node_id: str, **props: Any) -> str:
-        """An identity with admin rights of its own and its edge to account admin."""
+        """An admin identity and its edge to account admin.
+
+        `own_policies_admin=False` marks admin rights that come only from groups.
+        """
         account = props.get("account", ACCOUNT)
+        own = props.pop("own_policies_admin", True)
         self.identity(node_id, is_admin=True, **props)
+        evidence = f'[{{"own_policies_admin":{"true" if own else "false"}}}]'
         self.escalate(
-            node_id, self.account_admin(account), technique="aws-admin-policy"
+            node_id,
+            self.account_admin(account),
+            technique="aws-admin-policy",
+            evidence=evidence,
         )
         return node_id
 

@@ -186,10 +186,10 @@ def admin_user_keys(e: Estate, fire: bool) -> None:
 
 
 def user_direct_admin(e: Estate, fire: bool) -> None:
-    if fire:
-        e.admin_identity(USER, type="user")
-    else:
-        e.admin_identity(ROLE_B, type="role")
+    # The near miss is admin only through a group it belongs to.
+    e.admin_identity(GROUP, type="group")
+    e.admin_identity(USER, type="user", own_policies_admin=fire)
+    e.member_of(USER, GROUP)
 
 
 def console_no_mfa(e: Estate, fire: bool) -> None:

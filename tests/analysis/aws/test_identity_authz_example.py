@@ -26,6 +26,7 @@ The file (`aws iam get-account-authorization-details` of account
 
 from __future__ import annotations
 
+import json
 from collections import deque
 from datetime import UTC, datetime
 from pathlib import Path
@@ -129,3 +130,28 @@ def test_example_admin_evidence_names_policy(records: GraphRecords) -> None:
     assert "InsecureUserPolicy" not in edge.props["reason"]
     assert "arn:aws:iam::aws:policy/AdministratorAccess" in edge.props["evidence"]
     assert f"{IAM}:group/admin" in edge.props["evidence"]
+
+
+def _own_policies_admin(records: GraphRecords, principal: str) -> bool:
+    edge = records.edges[("CAN_ESCALATE", principal, ADMIN, "aws-admin-policy")]
+    [item] = json.loads(edge.props["evidence"])
+    return bool(item["own_policies_admin"])
+
+
+def test_example_direct_admin_user(records: GraphRecords) -> None:
+    assert _own_policies_admin(records, f"{IAM}:user/obama") is True
+
+
+def test_example_group_only_admin_user(records: GraphRecords) -> None:
+    principal = f"{IAM}:user/userwithlotsofpermissions"
+    assert _own_policies_admin(records, principal) is False
+
+
+def test_example_inactivity_only_from_last_used(records: GraphRecords) -> None:
+    # Only OverprivilegedEC2 carries a RoleLastUsed date (2019-01-20).
+    inactive = {
+        node.id: node.props.get("days_inactive")
+        for node in records.nodes_with_label("Identity")
+        if node.props.get("days_inactive") is not None
+    }
+    assert inactive == {f"{IAM}:role/OverprivilegedEC2": 345}
