@@ -7,16 +7,20 @@ requests, and lets every other request reach the moto server.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 from labs.aws_errors import ErrorInjector
 from labs.aws_lab import AwsLab
+from typer.testing import CliRunner
 
 from toxicpath.ingest.aws.collect import AwsCollectOptions, collect_aws
-from toxicpath.ingest.snapshot import CoverageEntry, Snapshot
+from toxicpath.ingest.snapshot import CoverageEntry, Snapshot, write_snapshot
+from toxicpath.ui.cli.main import app
 
 OptionsFactory = Callable[..., AwsCollectOptions]
 
@@ -113,3 +117,44 @@ def test_unlisted_error_raises(
     invalid = error_injector("sns-internal-failure")
     with pytest.raises(ClientError, match="InvalidParameter"):
         collect(("sns", "sqs"), [("before-send.sns", invalid)])
+
+
+def test_denied_service_reported_not_evaluated(
+    aws_lab: AwsLab,
+    error_injector: Callable[..., ErrorInjector],
+    lab_options: OptionsFactory,
+    tmp_path: Path,
+) -> None:
+    # The whole way: a collection where KMS is denied, then a scan of its
+    # snapshot, whose HTML report must name KMS as not evaluated while the
+    # other services still produce findings.
+    denied = error_injector("kms-access-denied")
+    options = lab_options(
+        regions=("us-east-1",), event_handlers=(("before-send.kms", denied),)
+    )
+    snapshot_path = tmp_path / "lab.jsonl.gz"
+    write_snapshot(collect_aws(options), snapshot_path)
+    report_path = tmp_path / "report.html"
+    result = CliRunner().invoke(
+        app,
+        [
+            "scan",
+            "--input",
+            str(snapshot_path),
+            "--store",
+            str(tmp_path / "graph.lbdb"),
+            "--no-alerts",
+            "--report",
+            f"html:{report_path}",
+            "--output",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    not_evaluated = {(e["service"], e["status"]) for e in document["not_evaluated"]}
+    assert ("kms", "denied") in not_evaluated
+    assert document["paths"], "the other services must still be analysed"
+    html = report_path.read_text(encoding="utf-8")
+    assert "not evaluated (denied)" in html
+    assert "kms:ListKeys" in html
