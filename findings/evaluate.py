@@ -68,6 +68,7 @@ def evaluate_store(
     decided = apply_acceptances(
         scored, entries, today=today or datetime.now(UTC).date()
     )
+    decided.sort(key=finding_rank)
     return Evaluation(
         scan=store.current_scan(),
         findings=decided,
@@ -75,6 +76,19 @@ def evaluate_store(
         rules=rule_list,
         attack=attack,
         exposed_identities=count_exposed_identities(attack),
+    )
+
+
+SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
+
+
+def finding_rank(finding: Finding) -> tuple[int, float, str, str]:
+    """Sort key for riskiest first: severity, then risk score, then ids."""
+    return (
+        SEVERITY_RANK.get(finding.severity, len(SEVERITY_RANK)),
+        -finding.risk_score,
+        finding.rule_id,
+        finding.resource_id,
     )
 
 

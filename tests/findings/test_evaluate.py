@@ -6,7 +6,11 @@ from pathlib import Path
 
 from findings_estates import ROLE, VM, exposed_vm_to_admin
 
-from toxicpath.findings.evaluate import evaluate_store, record_evaluation
+from toxicpath.findings.evaluate import (
+    evaluate_store,
+    finding_rank,
+    record_evaluation,
+)
 from toxicpath.findings.history import ScanHistory
 
 
@@ -24,8 +28,17 @@ def test_evaluation_scores_and_counts(load_store) -> None:
     assert admin_path.path.node_ids[2] == ROLE
     # EXPOSED_TO to a resource 0.5, RUNS_AS 0.9, default escalation 0.8.
     assert admin_path.risk_score == round(100 * 0.5 * 0.9 * 0.8, 2)
-    risks = [f.risk_score for f in evaluation.findings]
-    assert risks == sorted(risks, reverse=True)
+
+
+def test_findings_sorted_severity_then_risk(load_store) -> None:
+    evaluation = evaluate_store(load_store(exposed_vm_to_admin()))
+    # The critical path (risk 36) outranks the high public bucket (risk 70).
+    first, second = evaluation.findings[:2]
+    assert first.rule_id == "exposed-compute-reaches-account-admin"
+    assert second.rule_id == "public-object-storage"
+    assert first.risk_score < second.risk_score
+    keys = [finding_rank(f) for f in evaluation.findings]
+    assert keys == sorted(keys)
 
 
 def test_record_evaluation_once(load_store, tmp_path: Path) -> None:
