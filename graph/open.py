@@ -24,6 +24,15 @@ def default_store_path() -> Path:
     return platformdirs.user_data_path("toxicpath") / "graph.lbdb"
 
 
+def default_demo_store_path() -> Path:
+    """Return the graph file `toxicpath demo` fills when no store is named.
+
+    It is separate from the default store, so the demo never replaces a real
+    scan.
+    """
+    return platformdirs.user_data_path("toxicpath") / "demo.lbdb"
+
+
 def open_store(spec: str | None, *, read_only: bool) -> GraphStore:
     """Open a LadybugDB file (the default) or a Neo4j server by URI.
 

@@ -84,14 +84,11 @@ def load_path_views(
         attack = load_attack_graph(graph)
         entries = None
         if entry is not None:
-            entries = {entry: 1.0} if entry in attack.graph else {}
+            entries = {_known_node(graph, attack.graph, entry, "--entry"): 1.0}
         targets = None
         if target is not None:
-            targets = (
-                {target: attack.graph.nodes[target].get("impact", 1.0)}
-                if target in attack.graph
-                else {}
-            )
+            target_id = _known_node(graph, attack.graph, target, "--target")
+            targets = {target_id: attack.graph.nodes[target_id].get("impact", 1.0)}
         scored = ranked_paths(
             attack,
             k=per_target,
@@ -104,12 +101,27 @@ def load_path_views(
         graph.close()
 
 
+def _known_node(store: Any, graph: Any, text: str, option: str) -> str:
+    """Return the node id `text` names; exit with INPUT when no node matches."""
+    from toxicpath.ui.cli.common import ExitCode, fail
+
+    node_id = resolve_node(store, graph, text)
+    if node_id is None:
+        raise fail(
+            f"{option} {text!r}: unknown node id, or a node without attack edges "
+            "in the current scan; pass an ARN or resource id (`toxicpath query` "
+            "searches the graph)",
+            ExitCode.INPUT,
+        )
+    return node_id
+
+
 def paths(
     store: StoreOption = None,
     output: OutputOption = OutputFormat.table,
-    top: Annotated[int, typer.Option(help="Number of paths to print.")] = 10,
+    top: Annotated[int, typer.Option(min=1, help="Number of paths to print.")] = 10,
     per_target: Annotated[
-        int, typer.Option(help="Best paths kept per target (Yen's k).")
+        int, typer.Option(min=1, help="Best paths kept per target (Yen's k).")
     ] = 3,
     any_identity: Annotated[
         bool,

@@ -304,18 +304,33 @@ def _scan(
 def demo(
     store: StoreOption = None,
     output: OutputOption = OutputFormat.table,
-    top: Annotated[int, typer.Option(help="Number of ranked paths to print.")] = 10,
+    top: Annotated[
+        int, typer.Option(min=1, help="Number of ranked paths to print.")
+    ] = 10,
 ) -> None:
-    """Scan the bundled demo estate and print its ranked attack paths."""
+    """Scan the bundled demo estate and print its ranked attack paths.
+
+    Without --store the demo graph goes to demo.lbdb in the user data folder,
+    beside (never over) the default store of real scans.
+    """
     _demo(store, output, top)
 
 
 @handle_errors
 def _demo(store: str | None, output: OutputFormat, top: int) -> None:
+    from toxicpath.graph.open import default_demo_store_path
     from toxicpath.ingest.demo import demo_estate_path
 
+    if store is None:
+        store = str(default_demo_store_path())
     outcome = _run_with_progress([demo_estate_path()], store, "demo")
-    _print_outcome(outcome, output, top=top, store=store)
+    _print_outcome(outcome, output, top=top, store=store, extra={"store": store})
+    stderr_console.print(
+        f"Demo graph stored in {store}; explore it with "
+        f"`toxicpath paths --store {store}`.",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def load_config_or_fail(path: Path | None) -> ToxicpathConfig:
