@@ -105,10 +105,17 @@ def save_acceptance(path: Path, acceptance: Acceptance) -> None:
     entry = acceptance.model_dump(mode="json", exclude_defaults=True)
     entry.setdefault("expires", acceptance.expires.isoformat())
     entries.append(entry)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        yaml.safe_dump({"acceptances": entries}, sort_keys=False), encoding="utf-8"
-    )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            yaml.safe_dump({"acceptances": entries}, sort_keys=False),
+            encoding="utf-8",
+        )
+    except OSError as error:
+        raise AcceptanceError(
+            f"cannot write the acceptance file {path}: {error.strerror}; make its "
+            "folder writable or pass --acceptances with a writable path"
+        ) from error
     logger.info("recorded %s in %s", acceptance.describe(), path)
 
 

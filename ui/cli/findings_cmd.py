@@ -6,7 +6,7 @@ current scan; history and the acceptance file live beside the store.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +19,7 @@ from toxicpath.ui.cli.common import (
     fail,
     handle_errors,
 )
-from toxicpath.ui.cli.output import OutputFormat, emit_json, emit_table
+from toxicpath.ui.cli.output import OutputFormat, emit_json, emit_table, stderr_console
 
 PoliciesOption = Annotated[
     Path | None,
@@ -282,8 +282,16 @@ def accept(
     ] = False,
     store: StoreOption = None,
     acceptances: AcceptancesOption = None,
+    policies: PoliciesOption = None,
 ) -> None:
-    """Add a risk acceptance or suppression to the reviewable acceptance file."""
+    """Add a risk acceptance or suppression to the reviewable acceptance file.
+
+    Pass exactly one of --fingerprint and --rule. The rule must be in the rule
+    library or the --policies file, and --expires today or later. A
+    fingerprint must have the fingerprint form; one absent from the latest
+    recorded scan is still recorded, with a warning, because a risk can be
+    accepted before the scan that finds it.
+    """
     _accept(
         owner,
         justification,
@@ -295,6 +303,7 @@ def accept(
         suppress,
         store,
         acceptances,
+        policies,
     )
 
 
@@ -310,12 +319,35 @@ def _accept(
     suppress: bool,
     store: str | None,
     acceptances: Path | None,
+    policies: Path | None,
 ) -> None:
     from pydantic import ValidationError
 
-    from toxicpath.findings.acceptance import Acceptance, save_acceptance
+    from toxicpath.findings.acceptance import (
+        Acceptance,
+        AcceptanceError,
+        save_acceptance,
+    )
     from toxicpath.findings.evaluate import default_acceptance_file
 
+    if fingerprint is not None and rule is not None:
+        raise fail(
+            "--fingerprint and --rule are exclusive: pass --fingerprint for one "
+            "finding, or --rule with an optional --resource glob",
+            ExitCode.INPUT,
+        )
+    for option, value in (
+        ("--owner", owner),
+        ("--justification", justification),
+        ("--compensating-control", compensating_control),
+        ("--resource", resource),
+    ):
+        if any(ord(character) < 32 or ord(character) == 127 for character in value):
+            raise fail(
+                f"{option} must be one line of text without control characters "
+                "such as newlines; rewrite it as a single line",
+                ExitCode.INPUT,
+            )
     try:
         expiry = date.fromisoformat(expires)
     except ValueError:
@@ -323,6 +355,17 @@ def _accept(
             f"--expires {expires!r} is not a date; write it as YYYY-MM-DD",
             ExitCode.INPUT,
         ) from None
+    today = datetime.now(UTC).date()
+    if expiry < today:
+        raise fail(
+            f"--expires {expires} is in the past; pass today ({today.isoformat()}) "
+            "or a later date",
+            ExitCode.INPUT,
+        )
+    if rule is not None:
+        _check_rule_exists(rule, policies)
+    if fingerprint is not None:
+        _check_fingerprint(fingerprint, store)
     try:
         entry = Acceptance(
             fingerprint=fingerprint,
@@ -342,8 +385,76 @@ def _accept(
             ExitCode.INPUT,
         ) from None
     path = acceptances or default_acceptance_file(store)
-    save_acceptance(path, entry)
+    try:
+        save_acceptance(path, entry)
+    except AcceptanceError as error:
+        raise fail(str(error), ExitCode.INPUT) from None
     typer.echo(f"recorded in {path}: {entry.describe()}")
+
+
+def _check_rule_exists(rule: str, policies: Path | None) -> None:
+    """Exit with INPUT unless `rule` is a library rule or a custom policy."""
+    from toxicpath.queries.custom import load_custom_policies
+    from toxicpath.queries.loader import RuleLoadError, load_rules
+
+    try:
+        extra = load_custom_policies(policies) if policies is not None else []
+        loaded = load_rules(check_controls=False, extra=extra)
+    except RuleLoadError as error:
+        raise fail(str(error), ExitCode.INPUT) from None
+    if rule not in {candidate.id for candidate in loaded}:
+        raise fail(
+            f"--rule {rule!r} is not in the rule library"
+            + (f" or {policies}" if policies is not None else "")
+            + "; `toxicpath rules` lists the rule ids (pass --policies for a "
+            "custom policy)",
+            ExitCode.INPUT,
+        )
+
+
+def _check_fingerprint(fingerprint: str, store: str | None) -> None:
+    """Exit with INPUT on a malformed fingerprint; warn when no finding has it."""
+    import re
+
+    from toxicpath.findings.model import FINGERPRINT_HEX_LENGTH
+
+    if not re.fullmatch(f"[0-9a-f]{{{FINGERPRINT_HEX_LENGTH}}}", fingerprint):
+        raise fail(
+            f"--fingerprint {fingerprint!r} is not a finding fingerprint "
+            f"({FINGERPRINT_HEX_LENGTH} lowercase hex digits); copy it from "
+            "`toxicpath findings --output json`",
+            ExitCode.INPUT,
+        )
+    history_file = _existing_history_file(store)
+    if history_file is None:
+        return
+    from toxicpath.findings.history import ScanHistory
+
+    history = ScanHistory(history_file)
+    latest = history.latest_scan()
+    if latest is None:
+        return
+    if not any(f.fingerprint == fingerprint for f in history.findings(latest.id)):
+        stderr_console.print(
+            f"[yellow]warning:[/yellow] no finding with fingerprint {fingerprint} in "
+            f"scan {latest.id}; recorded anyway, it applies once a scan finds it",
+            highlight=False,
+        )
+
+
+def _existing_history_file(store: str | None) -> Path | None:
+    """Return the store's history file if it exists, without creating one."""
+    from toxicpath.findings.evaluate import data_folder_for
+    from toxicpath.findings.history import history_path_for
+    from toxicpath.graph.open import default_store_path
+
+    if store and "://" in store:
+        path = data_folder_for(store) / "neo4j.history.sqlite"
+    else:
+        path = history_path_for(
+            Path(store).expanduser() if store else default_store_path()
+        )
+    return path if path.is_file() else None
 
 
 def compliance(
