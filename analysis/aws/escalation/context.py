@@ -103,6 +103,7 @@ class EstateView:
         default_factory=dict
     )
     _principal_specific: set[tuple[str, ...]] = field(default_factory=set)
+    _principal_dependent_policies: dict[str, bool] = field(default_factory=dict)
     _invalid: set[str] = field(default_factory=set)
     _resources_by_kind: dict[tuple[str, str], list[PolicyResource]] | None = None
     _roles_by_profile: dict[str, set[str]] | None = None
@@ -212,7 +213,10 @@ class EstateView:
             scp_levels=[list(level) for level in levels],
         )
         view = PrincipalView(principal, policy_set, sources, key, documents, groups)
-        if _uses_principal_keys(documents + boundary_documents):
+        if (
+            _uses_principal_keys(documents + boundary_documents)
+            or policy_set.depends_on_principal
+        ):
             self._principal_specific.add(key)
         return view
 
@@ -245,10 +249,8 @@ class EstateView:
         # Principals with the same policies share results, unless some policy in
         # play (identity, SCP or the resource policy) names principals: then
         # one role's grant must not answer for another role.
-        principal_specific = (
-            view.key in self._principal_specific
-            or view.policies.depends_on_principal
-            or (resource_policy is not None and resource_policy.depends_on_principal)
+        principal_specific = view.key in self._principal_specific or (
+            resource_policy is not None and self._names_principals(resource_policy)
         )
         owner = view.arn if principal_specific else ""
         cache_key = (
@@ -435,6 +437,14 @@ class EstateView:
     def clear_cache(self) -> None:
         """Drop cached evaluation results between analysis steps (memory)."""
         self._cache.clear()
+
+    def _names_principals(self, policy: CompiledPolicy) -> bool:
+        """`policy.depends_on_principal`, computed once per policy."""
+        known = self._principal_dependent_policies.get(policy.policy_id)
+        if known is None:
+            known = policy.depends_on_principal
+            self._principal_dependent_policies[policy.policy_id] = known
+        return known
 
     def is_principal_specific(self, view: PrincipalView) -> bool:
         """Return whether `view`'s policies may decide differently for another
