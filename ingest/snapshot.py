@@ -64,6 +64,9 @@ class RawResponse:
     operation: str
     params: dict[str, str] = field(default_factory=dict)
     body: Any = None
+    # Input file the body was read from, so parse errors can name it; empty
+    # for collected responses and for snapshots written before it existed.
+    source: str = ""
 
 
 @dataclass

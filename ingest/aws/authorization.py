@@ -199,6 +199,7 @@ def _snapshot_of_pages(
             operation="get-account-authorization-details",
             params={},
             body=page,
+            source=str(probe.path),
         )
         snapshot.add_response(redact_response(response))
     snapshot.sources.append(source_file(probe.path, format_name))

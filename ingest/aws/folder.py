@@ -137,6 +137,7 @@ def _load_call_files(folder: Path, call_files: list[_CallFile]) -> Snapshot:
             operation=operation,
             params=dict(zip(names, call_file.param_values, strict=True)),
             body=body,
+            source=str(call_file.path),
         )
         snapshot.add_response(redact_response(response))
         snapshot.sources.append(source_file(call_file.path, RAW_RESPONSES_FORMAT))

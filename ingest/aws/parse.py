@@ -15,7 +15,11 @@ from __future__ import annotations
 import logging
 
 from toxicpath.ingest.aws.estate import AwsEstate
-from toxicpath.ingest.aws.parsers.common import ResponseIndex, ensure_accounts
+from toxicpath.ingest.aws.parsers.common import (
+    ResponseIndex,
+    clear_field_paths,
+    ensure_accounts,
+)
 from toxicpath.ingest.aws.parsers.databases import parse_databases
 from toxicpath.ingest.aws.parsers.iam import parse_iam
 from toxicpath.ingest.aws.parsers.network import parse_network
@@ -32,14 +36,17 @@ def parse_estate(snapshot: Snapshot) -> AwsEstate:
     """Parse every AWS response of `snapshot`; raise InputError on a bad field."""
     index = ResponseIndex(snapshot)
     estate = AwsEstate()
-    ensure_accounts(index, estate)
-    parse_iam(index, estate)
-    parse_network(index, estate)
-    parse_storage(index, estate)
-    parse_databases(index, estate)
-    parse_services(index, estate)
-    parse_snapshots(index, estate)
-    parse_organizations(index, estate)
+    try:
+        ensure_accounts(index, estate)
+        parse_iam(index, estate)
+        parse_network(index, estate)
+        parse_storage(index, estate)
+        parse_databases(index, estate)
+        parse_services(index, estate)
+        parse_snapshots(index, estate)
+        parse_organizations(index, estate)
+    finally:
+        clear_field_paths()
     logger.info(
         "parsed %s accounts: %s principals, %s policies, %s instances,"
         " %s buckets, %s functions, %s databases, %s other resources",

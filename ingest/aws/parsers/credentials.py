@@ -17,14 +17,13 @@ from toxicpath.ingest.aws.estate import AccessKey, AwsEstate, Principal
 from toxicpath.ingest.aws.parsers.common import (
     ResponseIndex,
     account_of,
-    describe,
     items,
     mapping,
     required_text,
+    response_error,
     responses_with_body,
     text,
 )
-from toxicpath.ingest.errors import InputError
 from toxicpath.ingest.snapshot import RawResponse
 
 
@@ -100,8 +99,8 @@ def _parse_access_keys(index: ResponseIndex, estate: AwsEstate) -> None:
 def _report_rows(response: RawResponse, body: dict[str, Any]) -> list[dict[str, str]]:
     content = body.get("Content")
     if not isinstance(content, str | bytes):
-        raise InputError(
-            describe(response),
+        raise response_error(
+            response,
             "field Content is missing or not text; save the output of"
             " `aws iam get-credential-report` unchanged",
         )
@@ -113,8 +112,8 @@ def _report_rows(response: RawResponse, body: dict[str, Any]) -> list[dict[str, 
         try:
             csv_text = base64.b64decode(raw, validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError) as exc:
-            raise InputError(
-                describe(response),
+            raise response_error(
+                response,
                 "field Content is neither the credential report CSV nor base64 of"
                 " it; save the output of `aws iam get-credential-report` unchanged",
             ) from exc

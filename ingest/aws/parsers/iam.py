@@ -121,7 +121,9 @@ def _inline_policies(
     policies: dict[str, dict[str, Any]] = {}
     for entry in items(response, detail, key):
         name = required_text(response, entry, "PolicyName")
-        document = policy_document(response, entry.get("PolicyDocument"), key)
+        document = policy_document(
+            response, entry.get("PolicyDocument"), "PolicyDocument", container=entry
+        )
         policies[name] = document if document is not None else {"Statement": []}
     return policies
 
@@ -130,7 +132,10 @@ def _read_role_fields(
     response: RawResponse, detail: dict[str, Any], principal: Principal
 ) -> None:
     principal.trust_policy = policy_document(
-        response, detail.get("AssumeRolePolicyDocument"), "AssumeRolePolicyDocument"
+        response,
+        detail.get("AssumeRolePolicyDocument"),
+        "AssumeRolePolicyDocument",
+        container=detail,
     )
     last_used = mapping(response, detail, "RoleLastUsed")
     principal.last_used = text(response, last_used, "LastUsedDate")
@@ -168,7 +173,7 @@ def _managed_policy(response: RawResponse, detail: dict[str, Any]) -> ManagedPol
     for version in items(response, detail, "PolicyVersionList"):
         version_id = required_text(response, version, "VersionId")
         document = policy_document(
-            response, version.get("Document"), "PolicyVersionList[].Document"
+            response, version.get("Document"), "Document", container=version
         )
         versions[version_id] = document if document is not None else {"Statement": []}
         if not default_version and version.get("IsDefaultVersion") is True:
@@ -198,7 +203,10 @@ def _merge_role(response: RawResponse, role: dict[str, Any], estate: AwsEstate) 
         return
     if existing.trust_policy is None:
         existing.trust_policy = policy_document(
-            response, role.get("AssumeRolePolicyDocument"), "AssumeRolePolicyDocument"
+            response,
+            role.get("AssumeRolePolicyDocument"),
+            "AssumeRolePolicyDocument",
+            container=role,
         )
     if not existing.tags:
         existing.tags = tags_of(response, role, "Tags")

@@ -251,14 +251,14 @@ WRONG_TYPE_CASES = [
         "iam",
         "get-account-authorization-details",
         {"RoleDetailList": [{"RoleName": "x"}]},
-        "Arn",
+        "RoleDetailList[0].Arn",
     ),
-    ("s3", "list-buckets", {"Buckets": [{"Name": 7}]}, "Name"),
+    ("s3", "list-buckets", {"Buckets": [{"Name": 7}]}, "Buckets[0].Name"),
     (
         "ec2",
         "describe-instances",
         {"Reservations": [{"Instances": ["i-1"]}]},
-        "Instances[]",
+        "Reservations[0].Instances[0]",
     ),
     ("iam", "get-credential-report", {"Content": 12}, "Content"),
 ]
@@ -355,7 +355,9 @@ def test_parse_scales_linearly(tmp_path: Path) -> None:
 
 def test_parameterised_calls_scale() -> None:
     count = 5_000
-    policy = json.dumps({"Statement": [{"Effect": "Allow", "Principal": "*"}]})
+    policy = json.dumps(
+        {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*"}]}
+    )
     snapshot = Snapshot()
 
     def add(service: str, operation: str, body: object, **params: str) -> None:
