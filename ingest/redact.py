@@ -21,7 +21,8 @@ service without a rule of its own is still covered when it uses a common shape:
 - the value of every key whose name marks a secret: its last word is
   password, passwd, passphrase, secret or token (except pagination and
   idempotency tokens), or it ends in SecretString, SecretBinary, PrivateKey,
-  AccessKey, SecretKey, ApiKey, KeyMaterial, ConnectionString or UserData.
+  AccessKey, SecretKey, ApiKey, KeyMaterial, ConnectionString, UserData or
+  SecureValue.
   `AccessKeyId`, `SecretArn` or `PasswordLastUsed` end in another word and stay;
 - Lambda `Code.Location`, a presigned URL that downloads the function code;
 - the `Value` of SSM parameters (`ssm get-parameter(s)` responses).
@@ -75,6 +76,7 @@ _SECRET_WORD_PAIRS = frozenset(
         ("key", "material"),
         ("connection", "string"),
         ("user", "data"),
+        ("secure", "value"),
     }
 )
 

@@ -221,6 +221,7 @@ def test_codebuild_environment_keeps_image() -> None:
         ("UserData", True),
         ("ENCRYPTED_PASSWORD", True),
         ("--db-password", True),
+        ("secureValue", True),
         ("AccessKeyId", False),
         ("SecretArn", False),
         ("PasswordLastUsed", False),
