@@ -120,14 +120,23 @@ class Estate:
             evidence=evidence,
         )
 
-    def access(self, identity: str, resource: str, *, level: str = "read") -> None:
+    def access(
+        self,
+        identity: str,
+        resource: str,
+        *,
+        level: str = "read",
+        conditional: bool = False,
+        evidence: str = "[]",
+    ) -> None:
         self.records.add_edge(
             "CAN_ACCESS",
             identity,
             resource,
             level=level,
             actions=["s3:GetObject"],
-            conditional=False,
+            conditional=conditional,
+            evidence=evidence,
         )
 
     def member_of(self, user: str, group: str) -> None:

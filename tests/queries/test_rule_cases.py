@@ -248,6 +248,29 @@ def other_account_admin(e: Estate, fire: bool) -> None:
     e.escalate(role, e.account_admin(account), technique="x")
 
 
+REGISTRY = "arn:aws:ecr:us-east-1:111111111111:repository/app"
+SOURCE_OWNER = (
+    '[{"allowed_by":[{"undecided_condition":'
+    '"StringEquals AWS:SourceOwner 111111111111"}]}]'
+)
+
+
+def public_registry(e: Estate, fire: bool) -> None:
+    e.resource(REGISTRY, type="container_registry")
+    e.access(e.any_principal(), REGISTRY, conditional=not fire)
+
+
+def conditional_public(e: Estate, fire: bool) -> None:
+    e.resource(REGISTRY, type="topic")
+    e.access(
+        e.any_principal(),
+        REGISTRY,
+        level="admin",
+        conditional=fire,
+        evidence=SOURCE_OWNER,
+    )
+
+
 def anonymous_sensitive(e: Estate, fire: bool) -> None:
     e.resource(BUCKET, type="object_storage", sensitivity="critical" if fire else "low")
     e.access(e.anonymous(), BUCKET)
@@ -373,6 +396,8 @@ CASES = (
     Case("group-grants-admin", group_admin, GROUP),
     Case("identity-reaches-other-account-admin", other_account_admin, OTHER_USER),
     Case("anonymous-reads-sensitive-data", anonymous_sensitive, BUCKET),
+    Case("public-resource", public_registry, REGISTRY),
+    Case("conditional-public-access", conditional_public, REGISTRY),
     Case("azure-storage-keys-reachable-from-internet", azure_storage_keys, AZ_STORAGE),
     Case("azure-key-vault-access-policy-self-grant", azure_vault_self_grant, AZ_VAULT),
     Case(
@@ -505,3 +530,40 @@ def test_management_group_rule_root_scope(load_store) -> None:
     rule = RULES["azure-management-group-admin-service-principal"]
     found = [f.resource_id for f in run_rules(store, [rule]).findings]
     assert found == [assignment]
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "resource_type", "level", "sensitivity"),
+    [
+        ("public-write-access", "object_storage", "write", "low"),
+        ("anonymous-reads-sensitive-data", "object_storage", "read", "critical"),
+        ("public-object-storage", "object_storage", "read", "low"),
+        ("public-secret-or-key", "secret", "read", "low"),
+        ("public-resource", "topic", "read", "low"),
+    ],
+)
+def test_public_rules_skip_conditional_access(
+    load_store, rule_id: str, resource_type: str, level: str, sensitivity: str
+) -> None:
+    estate = Estate()
+    estate.resource(BUCKET, type=resource_type, sensitivity=sensitivity)
+    estate.access(estate.anonymous(), BUCKET, level=level, conditional=True)
+    store = load_store(estate.records)
+    assert run_rules(store, [RULES[rule_id]]).findings == []
+
+
+def test_conditional_public_access_lists_conditions(load_store) -> None:
+    estate = Estate()
+    conditional_public(estate, True)
+    store = load_store(estate.records)
+    rule = RULES["conditional-public-access"]
+    [finding] = run_rules(store, [rule]).findings
+    assert "AWS:SourceOwner" in str(finding.evidence["conditions"])
+
+
+def test_public_resource_leaves_write_to_its_rule(load_store) -> None:
+    estate = Estate()
+    estate.resource(REGISTRY, type="queue", public=True)
+    estate.access(estate.any_principal(), REGISTRY, level="write")
+    store = load_store(estate.records)
+    assert run_rules(store, [RULES["public-resource"]]).findings == []
