@@ -427,7 +427,14 @@ def database_limits() -> dict[str, int]:
 
 def open_database(path: Path, *, read_only: bool) -> ladybug.Database:
     """Open a LadybugDB database with the limits of `database_limits`."""
-    return ladybug.Database(str(path), read_only=read_only, **database_limits())
+    limits = database_limits()
+    # A buffer_pool_size of 0 keeps LadybugDB's default.
+    return ladybug.Database(
+        str(path),
+        read_only=read_only,
+        buffer_pool_size=limits.get("buffer_pool_size", 0),
+        max_db_size=limits["max_db_size"],
+    )
 
 
 def _build_database(
