@@ -194,9 +194,11 @@ def immutable_folder(tmp_path: Path) -> Iterator[Path]:
     chattr = shutil.which("chattr")
     if chattr is None:
         pytest.skip("chattr is not installed")
-    made = subprocess.run([chattr, "+i", str(folder)], capture_output=True, check=False)
-    if made.returncode != 0:
-        pytest.skip(f"chattr +i is not permitted here: {made.stderr!r}")
+    marked = subprocess.run(
+        [chattr, "+i", str(folder)], capture_output=True, check=False
+    )
+    if marked.returncode != 0:
+        pytest.skip(f"chattr +i is not permitted here: {marked.stderr!r}")
     yield folder
     subprocess.run([chattr, "-i", str(folder)], check=True)
 
