@@ -271,6 +271,19 @@ def conditional_public(e: Estate, fire: bool) -> None:
     )
 
 
+def root_keys(e: Estate, fire: bool) -> None:
+    attrs = to_json_text({"account_id": ACCOUNT, "root_access_keys_active": fire})
+    e.records.add_node(
+        "Account",
+        f"aws:account:{ACCOUNT}",
+        cloud="aws",
+        type="aws_account",
+        name=ACCOUNT,
+        account_id=ACCOUNT,
+        attrs=attrs,
+    )
+
+
 def anonymous_sensitive(e: Estate, fire: bool) -> None:
     e.resource(BUCKET, type="object_storage", sensitivity="critical" if fire else "low")
     e.access(e.anonymous(), BUCKET)
@@ -397,6 +410,7 @@ CASES = (
     Case("identity-reaches-other-account-admin", other_account_admin, OTHER_USER),
     Case("anonymous-reads-sensitive-data", anonymous_sensitive, BUCKET),
     Case("public-resource", public_registry, REGISTRY),
+    Case("aws-root-access-keys-active", root_keys, f"aws:account:{ACCOUNT}"),
     Case("conditional-public-access", conditional_public, REGISTRY),
     Case("azure-storage-keys-reachable-from-internet", azure_storage_keys, AZ_STORAGE),
     Case("azure-key-vault-access-policy-self-grant", azure_vault_self_grant, AZ_VAULT),

@@ -1,0 +1,54 @@
+"""Findings on the real cloudmapper demo account, from snapshot to rules.
+
+The demo has a root access key marked active in its credential report, an
+ECR repository whose policy names Principal "*", and an SNS topic
+`demo_private` whose default policy limits access with AWS:SourceOwner.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from toxicpath.findings.evaluate import Evaluation, evaluate_store
+from toxicpath.ingest.importers import load_inputs
+from toxicpath.ingest.transform import TransformContext, transform
+
+ACCOUNT = "aws:account:123456789012"
+REGISTRY = "arn:aws:ecr:us-east-1:123456789012:repository/cloudmapper"
+PRIVATE_TOPIC = "arn:aws:sns:us-east-1:123456789012:demo_private"
+
+
+@pytest.fixture
+def evaluation(shared_data: Path, load_store) -> Evaluation:
+    snapshot = load_inputs([shared_data / "aws" / "cloudmapper-demo"])
+    context = TransformContext(
+        scan_id="cloudmapper", scanned_at=datetime(2026, 1, 1, tzinfo=UTC)
+    )
+    return evaluate_store(load_store(transform(snapshot, context)))
+
+
+def _subjects(evaluation: Evaluation, rule_id: str) -> set[str]:
+    return {f.resource_id for f in evaluation.findings if f.rule_id == rule_id}
+
+
+def test_demo_root_access_key_flagged(evaluation: Evaluation) -> None:
+    assert _subjects(evaluation, "aws-root-access-keys-active") == {ACCOUNT}
+
+
+def test_demo_public_registry_flagged(evaluation: Evaluation) -> None:
+    assert REGISTRY in _subjects(evaluation, "public-resource")
+
+
+def test_demo_conditional_topic_not_public_write(evaluation: Evaluation) -> None:
+    assert PRIVATE_TOPIC not in _subjects(evaluation, "public-write-access")
+
+
+def test_demo_conditional_topic_reported_low(evaluation: Evaluation) -> None:
+    assert PRIVATE_TOPIC in _subjects(evaluation, "conditional-public-access")
+
+
+def test_demo_no_stale_admin_without_usage(evaluation: Evaluation) -> None:
+    assert _subjects(evaluation, "stale-admin-identity") == set()
