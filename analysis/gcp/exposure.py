@@ -14,16 +14,17 @@ exposed but its backends get no EXPOSED_TO edge from it.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
 from toxicpath.analysis.gcp.firewall import (
     ALL_PORTS,
+    INTERNET_CIDRS,
     Exposure,
     FirewallRule,
     Interval,
     evaluate,
-    is_public_range,
     merge_intervals,
     network_key,
     parse_ports,
@@ -133,10 +134,12 @@ def derive_exposure_edges(
 def _sql_exposure(
     records: GraphRecords, context: TransformContext, asset: GcpAsset
 ) -> None:
-    """Expose a Cloud SQL instance whose public IP admits internet networks.
+    """Expose a Cloud SQL instance whose public IP admits the whole internet.
 
     With a public IP but no authorized networks, only the Cloud SQL Auth Proxy
-    and connectors (which check IAM) reach it, so that is no exposure.
+    and connectors (which check IAM) reach it, so that is no exposure. Narrower
+    authorized networks (an office range) are no exposure either: they are
+    listed in the node's `attrs.restricted_ingress`, as on AWS resources.
     """
     settings = asset.data.get("settings") or {}
     configuration = settings.get("ipConfiguration") or {}
@@ -145,7 +148,10 @@ def _sql_exposure(
     networks = [
         str(n.get("value") or "") for n in configuration.get("authorizedNetworks") or []
     ]
-    public = sorted(n for n in networks if is_public_range(n))
+    public = sorted(n for n in networks if n in INTERNET_CIDRS)
+    restricted = sorted(n for n in networks if n not in INTERNET_CIDRS and n)
+    if restricted:
+        _record_restricted_networks(records, asset.name, restricted)
     if not public:
         return
     version = str(asset.data.get("databaseVersion") or "").upper()
@@ -177,6 +183,15 @@ def _sql_exposure(
             [{"kind": "authorized_networks", "networks": networks, "version": version}]
         ),
     )
+
+
+def _record_restricted_networks(
+    records: GraphRecords, node_id: str, cidrs: list[str]
+) -> None:
+    node = records.nodes[node_id]
+    attrs = json.loads(str(node.props.get("attrs") or "{}"))
+    attrs["restricted_ingress"] = [{"rule": "authorized_networks", "cidrs": cidrs}]
+    node.props["attrs"] = to_json_text(attrs)
 
 
 def _instance_exposure(

@@ -191,8 +191,12 @@ class Exposure:
         return labels
 
     def protocol(self) -> str:
+        """Return `all` only when every protocol is open on every port, else the
+        open protocols joined by commas (`tcp,icmp`)."""
         protocols = [p for p in PROTOCOLS if self.open.get(p)]
-        return protocols[0] if len(protocols) == 1 else "all"
+        if all(_covers_all_ports(self.open.get(p, ())) for p in PROTOCOLS):
+            return "all"
+        return ",".join(protocols)
 
 
 def evaluate(
@@ -240,6 +244,11 @@ def evaluate(
             exposure.rules.append(rule.name)
     exposure.open = {p: merge_intervals(v) for p, v in opened.items() if v}
     return exposure
+
+
+def _covers_all_ports(intervals: Iterable[Interval]) -> bool:
+    merged = merge_intervals(intervals)
+    return len(merged) == 1 and merged[0][0] <= 1 and merged[0][1] >= 65535
 
 
 def merge_intervals(intervals: Iterable[Interval]) -> tuple[Interval, ...]:

@@ -581,3 +581,21 @@ def test_public_resource_leaves_write_to_its_rule(load_store) -> None:
     estate.access(estate.any_principal(), REGISTRY, level="write")
     store = load_store(estate.records)
     assert run_rules(store, [RULES["public-resource"]]).findings == []
+
+
+def test_all_ports_ignores_protocol_all(load_store) -> None:
+    # AWS edges say protocol `all` when tcp 22 and udp 53 are both open.
+    estate = Estate()
+    estate.resource(VM, type="virtual_machine")
+    estate.internet()
+    estate.records.add_edge(
+        "EXPOSED_TO",
+        "internet",
+        VM,
+        ports=["22", "53"],
+        protocol="all",
+        cidrs=["0.0.0.0/0"],
+        conditional=False,
+    )
+    store = load_store(estate.records)
+    assert run_rules(store, [RULES["compute-open-on-all-ports"]]).findings == []

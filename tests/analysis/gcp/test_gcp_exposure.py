@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +26,44 @@ def exposed(records: GraphRecords) -> dict[str, list[str]]:
     }
 
 
-def test_sql_authorized_network_exposed(shared_data: Path) -> None:
-    path = (
+def _sql_fixture(shared_data: Path) -> Path:
+    return (
         shared_data / "gcp" / "asset-fixtures" / "sql_allowed_authorized_networks.json"
     )
-    found = exposed(transform(load_input(path)))
-    names = {name.rsplit("/", 1)[-1] for name in found}
-    assert names == {"authorized-networks-35"}
+
+
+def test_sql_narrow_authorized_network_not_exposed(shared_data: Path) -> None:
+    # authorized-networks-35 authorizes only 35.187.118.0/24.
+    assert exposed(transform(load_input(_sql_fixture(shared_data)))) == {}
+
+
+def test_sql_narrow_network_recorded(shared_data: Path) -> None:
+    records = transform(load_input(_sql_fixture(shared_data)))
+    [node] = [
+        n for n in records.nodes.values() if n.id.endswith("/authorized-networks-35")
+    ]
+    attrs = json.loads(node.props["attrs"])
+    assert attrs["restricted_ingress"] == [
+        {"rule": "authorized_networks", "cidrs": ["35.187.118.0/24"]}
+    ]
+
+
+def test_sql_open_to_internet_exposed(shared_data: Path, tmp_path: Path) -> None:
+    assets = json.loads(_sql_fixture(shared_data).read_text(encoding="utf-8"))
+    for item in assets:
+        configuration = item["resource"]["data"]["settings"]["ipConfiguration"]
+        if configuration.get("authorizedNetworks"):
+            configuration["authorizedNetworks"].append({"value": "0.0.0.0/0"})
+    path = tmp_path / "sql_open.json"
+    path.write_text(json.dumps(assets), encoding="utf-8")
+    found = transform(load_input(path))
+    edges = [
+        e
+        for e in found.edges_of_type("EXPOSED_TO")
+        if e.source == "internet" and found.nodes[e.target].label == "Resource"
+    ]
+    assert [e.target.rsplit("/", 1)[-1] for e in edges] == ["authorized-networks-35"]
+    assert edges[0].props["cidrs"] == ["0.0.0.0/0"]
 
 
 def test_sql_public_ip_alone_not_exposed(shared_data: Path) -> None:

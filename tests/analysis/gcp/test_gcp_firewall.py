@@ -149,3 +149,22 @@ def test_public_range_source_reported() -> None:
     exposure = evaluate([allow], tags=[], accounts=[], network=NETWORK)
     assert exposure.labels() == ["443"]
     assert exposure.cidrs == {"35.235.240.0/20"}
+
+
+def test_protocol_lists_open_protocols() -> None:
+    allow = rule(
+        allowed=[
+            {"IPProtocol": "tcp", "ports": ["22", "3389"]},
+            {"IPProtocol": "icmp"},
+        ],
+        sourceRanges=["0.0.0.0/0"],
+    )
+    exposure = evaluate([allow], tags=[], accounts=[], network=NETWORK)
+    assert exposure.protocol() == "tcp,icmp"
+    assert exposure.labels() == ["22", "3389"]
+
+
+def test_protocol_all_needs_everything_open() -> None:
+    allow = rule(allowed=[{"IPProtocol": "all"}], sourceRanges=["0.0.0.0/0"])
+    exposure = evaluate([allow], tags=[], accounts=[], network=NETWORK)
+    assert exposure.protocol() == "all"
