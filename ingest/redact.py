@@ -9,7 +9,8 @@ returns the same response.
 The rules apply by shape and key name wherever they match in a body, so a
 service without a rule of its own is still covered when it uses a common shape:
 - under any key named like an environment (`Environment`, `environment`,
-  `EnvironmentVariables`, `RuntimeEnvironmentVariables`, ...), the values of a
+  `EnvironmentVariables`, `RuntimeEnvironmentVariables`, `envVariables`, `env`,
+  Azure `appSettings`, ...), the values of a
   `{"Variables": {...}}` map (Lambda), of a plain name-to-value map (SageMaker,
   App Runner, Amplify) and the `value` of each `{"name", "value"}` entry of a
   list (ECS, Batch, CodeBuild). CodeBuild entries of type PARAMETER_STORE or
@@ -24,6 +25,10 @@ service without a rule of its own is still covered when it uses a common shape:
   AccessKey, SecretKey, ApiKey, KeyMaterial, ConnectionString, UserData or
   SecureValue.
   `AccessKeyId`, `SecretArn` or `PasswordLastUsed` end in another word and stay;
+- Azure App Service settings: the `value` of each entry that has a
+  `slotSetting` (az webapp config appsettings list) and the `properties`
+  values of `Microsoft.Web/sites/config` resources named appsettings or
+  connectionstrings;
 - Lambda `Code.Location`, a presigned URL that downloads the function code;
 - the `Value` of SSM parameters (`ssm get-parameter(s)` responses).
 
@@ -47,9 +52,15 @@ _ENVIRONMENT_KEYS = frozenset(
         "environmentvariables",
         "runtimeenvironmentvariables",
         "environmentvars",
+        "envvariables",
         "env",
+        "appsettings",
     }
 )
+
+# Azure App Service configuration resources whose `properties` map setting
+# names to values (the ARM list-application-settings call and exports of it).
+_AZURE_SETTINGS_RESOURCES = frozenset({"appsettings", "connectionstrings"})
 
 # Keys whose value maps argument or property names to values.
 _ARGUMENT_MAP_KEYS = frozenset(
@@ -118,10 +129,27 @@ def is_secret_key(key: str) -> bool:
 
 def _redact_value(value: Any) -> Any:
     if isinstance(value, dict):
+        if _is_azure_settings_resource(value):
+            return {**value, "properties": _redact_map_values(value["properties"])}
+        if "slotSetting" in value and "value" in value:
+            # One entry of `az webapp config appsettings list` output.
+            return {**value, "value": _redact_scalar(value["value"])}
         return {key: _redact_entry(key, item) for key, item in value.items()}
     if isinstance(value, list):
         return [_redact_value(item) for item in value]
     return value
+
+
+def _is_azure_settings_resource(value: dict[str, Any]) -> bool:
+    resource_type = value.get("type")
+    name = value.get("name")
+    return (
+        isinstance(resource_type, str)
+        and resource_type.lower() == "microsoft.web/sites/config"
+        and isinstance(name, str)
+        and name.lower() in _AZURE_SETTINGS_RESOURCES
+        and isinstance(value.get("properties"), dict)
+    )
 
 
 def _redact_entry(key: str, item: Any) -> Any:
@@ -148,13 +176,15 @@ def _redact_scalar(value: Any) -> Any:
 def _redact_secret(item: Any) -> Any:
     """Redact the value of a secret key, whatever its shape.
 
-    A map keeps its keys and recurses, except EC2's `{"Value": ...}` attribute
-    shape whose `Value` is replaced, so `MasterUserSecret.SecretArn` stays.
+    A map keeps its keys and recurses, and its `Value` or `value` entry is
+    replaced (EC2's `{"Value": ...}` attributes, Azure connection strings),
+    so `MasterUserSecret.SecretArn` stays.
     """
     if isinstance(item, dict):
         redacted = _redact_value(item)
-        if "Value" in redacted:
-            redacted["Value"] = _redact_scalar(redacted["Value"])
+        for value_key in ("Value", "value"):
+            if value_key in redacted:
+                redacted[value_key] = _redact_scalar(redacted[value_key])
         return redacted
     if isinstance(item, list):
         return [_redact_secret(entry) for entry in item]

@@ -207,6 +207,57 @@ def test_codebuild_environment_keeps_image() -> None:
     assert environment["environmentVariables"][0]["value"] == REDACTED
 
 
+# (cloud, body, secret sentinels, names that must survive)
+OTHER_CLOUD_SHAPES: list[tuple[str, Any, list[str], list[str]]] = [
+    (
+        "azure",
+        [{"name": "DB_PASS", "value": "SENTINEL-AZ-LIST", "slotSetting": False}],
+        ["SENTINEL-AZ-LIST"],
+        ["DB_PASS"],
+    ),
+    (
+        "azure",
+        {
+            "name": "appsettings",
+            "type": "Microsoft.Web/sites/config",
+            "properties": {"API_KEY": "SENTINEL-AZ-MAP"},
+        },
+        ["SENTINEL-AZ-MAP"],
+        ["API_KEY"],
+    ),
+    (
+        "azure",
+        {
+            "name": "connectionstrings",
+            "type": "Microsoft.Web/sites/config",
+            "properties": {"Db": {"value": "SENTINEL-AZ-CONN", "type": "SQLAzure"}},
+        },
+        ["SENTINEL-AZ-CONN"],
+        ["Db", "SQLAzure"],
+    ),
+    (
+        "gcp",
+        {"resource": {"data": {"envVariables": {"APP_KEY": "SENTINEL-GAE"}}}},
+        ["SENTINEL-GAE"],
+        ["APP_KEY"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("cloud", "body", "secrets", "names"), OTHER_CLOUD_SHAPES)
+def test_other_cloud_shapes_redacted(
+    cloud: str, body: Any, secrets: list[str], names: list[str]
+) -> None:
+    response = RawResponse(
+        cloud=cloud, account="a", region="r", service="s", operation="o", body=body
+    )
+    text = json.dumps(redact_response(response).body)
+    for secret in secrets:
+        assert secret not in text
+    for name in names:
+        assert name in text
+
+
 @pytest.mark.parametrize(
     ("key", "secret"),
     [
