@@ -37,6 +37,8 @@ class ControlResult:
     open_findings: int
     excepted_findings: int
     reason: str = ""
+    # Fingerprints of the open findings that fail the control, sorted.
+    failing_fingerprints: tuple[str, ...] = ()
 
 
 @dataclass
@@ -100,6 +102,9 @@ def summarize(
                 open_findings=open_count,
                 excepted_findings=excepted,
                 reason=reason,
+                failing_fingerprints=tuple(
+                    sorted(f.fingerprint for f in related if f.status == "open")
+                ),
             )
         )
     return summary

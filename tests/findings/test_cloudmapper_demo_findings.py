@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from toxicpath.findings.compliance.summary import ControlResult, summarize
 from toxicpath.findings.evaluate import Evaluation, evaluate_store
 from toxicpath.ingest.importers import load_inputs
 from toxicpath.ingest.transform import TransformContext, transform
@@ -19,6 +20,8 @@ from toxicpath.ingest.transform import TransformContext, transform
 ACCOUNT = "aws:account:123456789012"
 REGISTRY = "arn:aws:ecr:us-east-1:123456789012:repository/cloudmapper"
 PRIVATE_TOPIC = "arn:aws:sns:us-east-1:123456789012:demo_private"
+# The demo's authorization details give this user the account id "aws".
+BAD_INLINE_USER = "arn:aws:iam::aws:user/USER_WITH_BAD_INLINE_POLICY"
 
 
 @pytest.fixture
@@ -52,3 +55,26 @@ def test_demo_conditional_topic_reported_low(evaluation: Evaluation) -> None:
 
 def test_demo_no_stale_admin_without_usage(evaluation: Evaluation) -> None:
     assert _subjects(evaluation, "stale-admin-identity") == set()
+
+
+def _cis_control(evaluation: Evaluation, control_id: str) -> ControlResult:
+    summary = summarize("cis_aws_3", evaluation.findings, None, rules=evaluation.rules)
+    return next(c for c in summary.controls if c.control_id == control_id)
+
+
+def test_demo_cis_rds_encryption_passes(evaluation: Evaluation) -> None:
+    # The demo's one RDS instance is encrypted; Redshift, ES and SNS are not.
+    assert _cis_control(evaluation, "2.3.1").status == "pass"
+
+
+def test_demo_cis_groups_only_fails(evaluation: Evaluation) -> None:
+    control = _cis_control(evaluation, "1.15")
+    failing = {
+        f.fingerprint
+        for f in evaluation.findings
+        if f.rule_id == "aws-user-with-direct-policies"
+        and f.resource_id == BAD_INLINE_USER
+    }
+    assert control.status == "fail"
+    assert failing <= set(control.failing_fingerprints)
+    assert len(failing) == 1

@@ -66,6 +66,17 @@ def test_open_finding_fails_control() -> None:
     assert control.open_findings == 1
 
 
+def test_failing_control_lists_fingerprints() -> None:
+    findings = [
+        Finding("public-object-storage", "high", "t", "b2", "fp2"),
+        Finding("public-object-storage", "high", "t", "b1", "fp1"),
+        Finding("public-object-storage", "high", "t", "b3", "fp3", status="accepted"),
+    ]
+    summary = summarize("cis_aws_3", findings, FULL)
+    control = next(c for c in summary.controls if c.control_id == "2.1.4")
+    assert control.failing_fingerprints == ("fp1", "fp2")
+
+
 def test_accepted_finding_does_not_fail() -> None:
     finding = Finding(
         "public-object-storage", "high", "t", "b", "fp", status="accepted"

@@ -284,6 +284,39 @@ def root_keys(e: Estate, fire: bool) -> None:
     )
 
 
+REDSHIFT = "arn:aws:redshift:us-east-1:111111111111:cluster:warehouse"
+RDS_NATIVE = "AWS::RDS::DBInstance"
+
+
+def rds_unencrypted(e: Estate, fire: bool) -> None:
+    # The near miss is an unencrypted Redshift cluster: not an RDS instance.
+    e.resource(DB, type="database", native_type=RDS_NATIVE, encrypted=not fire)
+    e.resource(
+        REDSHIFT,
+        type="data_warehouse",
+        native_type="AWS::Redshift::Cluster",
+        encrypted=False,
+    )
+
+
+def rds_public(e: Estate, fire: bool) -> None:
+    e.resource(DB, type="database", native_type=RDS_NATIVE, public=fire)
+    e.resource(REDSHIFT, type="data_warehouse", native_type="AWS::Redshift::Cluster")
+    e.exposed(REDSHIFT, ports=("5439",))
+
+
+def user_direct_policies(e: Estate, fire: bool) -> None:
+    # The near miss gets its policy through a group.
+    policy = "arn:aws:iam::111111111111:policy/reports"
+    e.identity(USER, type="user")
+    e.identity(GROUP, type="group")
+    e.member_of(USER, GROUP)
+    e.records.add_node("Policy", policy, cloud="aws", type="managed_policy")
+    e.records.add_edge(
+        "ATTACHED_TO", policy, USER if fire else GROUP, attachment="managed"
+    )
+
+
 def anonymous_sensitive(e: Estate, fire: bool) -> None:
     e.resource(BUCKET, type="object_storage", sensitivity="critical" if fire else "low")
     e.access(e.anonymous(), BUCKET)
@@ -410,6 +443,9 @@ CASES = (
     Case("identity-reaches-other-account-admin", other_account_admin, OTHER_USER),
     Case("anonymous-reads-sensitive-data", anonymous_sensitive, BUCKET),
     Case("public-resource", public_registry, REGISTRY),
+    Case("aws-rds-unencrypted", rds_unencrypted, DB),
+    Case("aws-rds-public", rds_public, DB),
+    Case("aws-user-with-direct-policies", user_direct_policies, USER),
     Case("aws-root-access-keys-active", root_keys, f"aws:account:{ACCOUNT}"),
     Case("conditional-public-access", conditional_public, REGISTRY),
     Case("azure-storage-keys-reachable-from-internet", azure_storage_keys, AZ_STORAGE),

@@ -527,7 +527,11 @@ def _compliance(
                 "version": summary.framework.version,
                 "coverage_known": coverage is not None,
                 "controls": [
-                    {**row, "rules": list(c.rule_ids)}
+                    {
+                        **row,
+                        "rules": list(c.rule_ids),
+                        "failing_findings": list(c.failing_fingerprints),
+                    }
                     for row, c in zip(rows, summary.controls, strict=True)
                 ],
             }
