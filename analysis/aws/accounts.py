@@ -30,11 +30,11 @@ def add_account_nodes(
         attrs: dict[str, Any] = {}
         if org is not None and account_id == org.management_account_id:
             attrs["organization_management_account"] = True
-        account = estate.accounts.get(account_id)
+        parsed = estate.accounts.get(account_id)
         # Root credential facts come from the credential report; unset
         # (None) when the report was not read.
-        if account is not None and account.root_access_keys_active is not None:
-            attrs["root_access_keys_active"] = account.root_access_keys_active
+        if parsed is not None and parsed.root_access_keys_active is not None:
+            attrs["root_access_keys_active"] = parsed.root_access_keys_active
         _add_account(
             records,
             account_id,
