@@ -31,8 +31,8 @@ def add_account_nodes(
         if org is not None and account_id == org.management_account_id:
             attrs["organization_management_account"] = True
         parsed = estate.accounts.get(account_id)
-        # Root credential facts come from the credential report; unset
-        # (None) when the report was not read.
+        # Root credential facts come from the credential report. They stay
+        # unset (None) when the report was not read.
         if parsed is not None and parsed.root_access_keys_active is not None:
             attrs["root_access_keys_active"] = parsed.root_access_keys_active
         _add_account(

@@ -63,7 +63,8 @@ def _cis_control(evaluation: Evaluation, control_id: str) -> ControlResult:
 
 
 def test_demo_cis_rds_encryption_passes(evaluation: Evaluation) -> None:
-    # The demo's one RDS instance is encrypted; Redshift, ES and SNS are not.
+    # The demo has one RDS instance, which is encrypted, but Redshift, ES and
+    # SNS are not.
     assert _cis_control(evaluation, "2.3.1").status == "pass"
 
 

@@ -620,7 +620,7 @@ def test_public_resource_leaves_write_to_its_rule(load_store) -> None:
 
 
 def test_all_ports_ignores_protocol_all(load_store) -> None:
-    # AWS edges say protocol `all` when tcp 22 and udp 53 are both open.
+    # AWS edges set protocol `all` when tcp 22 and udp 53 are both open.
     estate = Estate()
     estate.resource(VM, type="virtual_machine")
     estate.internet()
