@@ -344,6 +344,7 @@ def _access(
             by_resource[resource].append((level_name, action))
     allowed: list[str] = []
     level = ""
+    certain_level = ""
     evidence: list[dict[str, Any]] = []
     conditional_all = True
     for resource, entries in by_resource.items():
@@ -362,6 +363,11 @@ def _access(
             allowed.append(action)
             if not level or LEVELS.index(level_name) > LEVELS.index(level):
                 level = level_name
+            if not result.conditional and (
+                not certain_level
+                or LEVELS.index(level_name) > LEVELS.index(certain_level)
+            ):
+                certain_level = level_name
             conditional_all = conditional_all and result.conditional
             evidence.append(
                 {
@@ -373,7 +379,15 @@ def _access(
             )
     if not allowed:
         return None
-    return level, sorted(allowed), to_json_text(evidence), conditional_all
+    # An unconditional edge states its certain level: a conditional grant of
+    # a higher level stays in the actions and in the evidence, marked
+    # conditional, rather than making the edge claim it for certain.
+    return (
+        certain_level or level,
+        sorted(allowed),
+        to_json_text(evidence),
+        conditional_all,
+    )
 
 
 # --- public access ------------------------------------------------------------
@@ -436,6 +450,7 @@ def _public_policy_edges(
     for node_id, principal in outsiders:
         allowed: list[str] = []
         level = ""
+        certain_level = ""
         evidence: list[dict[str, Any]] = []
         conditional_all = True
         for level_name in LEVELS:
@@ -448,10 +463,14 @@ def _public_policy_edges(
                     continue
                 allowed.append(action)
                 level = level_name
+                if not result.conditional:
+                    certain_level = level_name
                 conditional_all = conditional_all and result.conditional
                 evidence.append(_public_evidence(target, action, result))
         if not allowed:
             continue
+        # As for identities: an unconditional edge states its certain level.
+        level = certain_level or level
         add_outside_principal(records, node_id, context.scan_id)
         actor = "Anyone" if node_id == ids.ANONYMOUS_NODE else "Any AWS principal"
         records.add_edge(

@@ -277,3 +277,32 @@ def test_secret_policy_grants_user() -> None:
     records = analyze(result)
     (edge,) = _access(records, ops.arn, SECRET)
     assert edge.props["level"] == "read"
+
+
+def test_conditional_write_keeps_certain_read() -> None:
+    # Anyone may read; writing needs a condition the snapshot cannot decide.
+    # The edge is certain, so it must state the certain level (read), with
+    # the conditional write kept in its actions and evidence.
+    policy = document(
+        {
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::mixed/*",
+        },
+        {
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:PutObject",
+            "Resource": "arn:aws:s3:::mixed/*",
+            "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}},
+        },
+    )
+    mixed = _bucket("mixed", policy=policy)
+    records = analyze(_with_buckets(estate(), mixed))
+    (edge,) = _access(records, ids.ANONYMOUS_NODE, mixed.arn)
+    assert edge.props["conditional"] is False
+    assert edge.props["level"] == "read"
+    assert "s3:PutObject" in edge.props["actions"]
+    conditional_items = [item for item in evidence(edge) if item["conditional"]]
+    assert conditional_items
