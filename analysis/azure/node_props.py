@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from toxicpath.graph.records import GraphRecords, to_json_text
+from toxicpath.graph.node_props import add_fact_edge, node_props
+from toxicpath.graph.records import GraphRecords
 from toxicpath.ingest.azure.arm import subscription_id_node
 from toxicpath.ingest.azure.estate import AzureResource
+
+__all__ = ["add_fact_edge", "azure_node_props", "link_to_account"]
 
 
 def azure_node_props(
@@ -22,33 +25,17 @@ def azure_node_props(
     attrs: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Return the properties every Azure node carries, with tags and attrs as JSON."""
-    return {
-        "cloud": "azure",
-        "type": node_type,
-        "native_type": native_type,
-        "name": name,
-        "account_id": account_id,
-        "region": region,
-        "tags": to_json_text(dict(tags or {})),
-        "attrs": to_json_text(dict(attrs or {})),
-        "scan_id": scan_id,
-    }
-
-
-def add_fact_edge(
-    records: GraphRecords,
-    edge_type: str,
-    source: str,
-    target: str,
-    *,
-    scan_id: str,
-    reason: str,
-    evidence: list[dict[str, Any]] | None = None,
-) -> None:
-    props: dict[str, Any] = {"scan_id": scan_id, "reason": reason}
-    if evidence:
-        props["evidence"] = to_json_text(evidence)
-    records.add_edge(edge_type, source, target, **props)
+    return node_props(
+        cloud="azure",
+        node_type=node_type,
+        native_type=native_type,
+        name=name,
+        account_id=account_id,
+        scan_id=scan_id,
+        region=region,
+        tags=tags,
+        attrs=attrs,
+    )
 
 
 def link_to_account(

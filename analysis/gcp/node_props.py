@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from toxicpath.graph.records import GraphRecords, to_json_text
+from toxicpath.graph.node_props import add_fact_edge, node_props
+
+__all__ = ["add_fact_edge", "gcp_node_props"]
 
 
 def gcp_node_props(
@@ -20,30 +22,14 @@ def gcp_node_props(
     attrs: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Return the properties every GCP node carries, with tags and attrs as JSON."""
-    return {
-        "cloud": "gcp",
-        "type": node_type,
-        "native_type": native_type,
-        "name": name,
-        "account_id": account_id,
-        "region": region,
-        "tags": to_json_text(dict(tags or {})),
-        "attrs": to_json_text(dict(attrs or {})),
-        "scan_id": scan_id,
-    }
-
-
-def add_fact_edge(
-    records: GraphRecords,
-    edge_type: str,
-    source: str,
-    target: str,
-    *,
-    scan_id: str,
-    reason: str,
-    evidence: list[dict[str, Any]] | None = None,
-) -> None:
-    props: dict[str, Any] = {"scan_id": scan_id, "reason": reason}
-    if evidence:
-        props["evidence"] = to_json_text(evidence)
-    records.add_edge(edge_type, source, target, **props)
+    return node_props(
+        cloud="gcp",
+        node_type=node_type,
+        native_type=native_type,
+        name=name,
+        account_id=account_id,
+        scan_id=scan_id,
+        region=region,
+        tags=tags,
+        attrs=attrs,
+    )
