@@ -1,6 +1,6 @@
 """The store interface shared by the embedded store (LadybugDB) and Neo4j.
 
-A store holds the graph of the current complete scan. `load` writes a new
+A store contains the graph of the current complete scan. `load` writes a new
 scan and makes it current only after every record is written; a failure
 leaves the previous scan current. `query` runs read-only Cypher in the
 portable subset (see `toxicpath.graph.dialect`) and returns rows of plain
@@ -50,7 +50,7 @@ class GraphPath:
 
 
 class StoreError(RuntimeError):
-    """The store cannot be opened, read or written; the message says how to fix it."""
+    """The store cannot be opened, read or written; the message gives the fix."""
 
 
 class ReadOnlyQueryError(ValueError):
@@ -58,7 +58,7 @@ class ReadOnlyQueryError(ValueError):
 
 
 class GraphStore(Protocol):
-    """What every store offers to the rest of toxicpath."""
+    """The operations every store offers to the rest of toxicpath."""
 
     dialect: str  # "ladybug" or "neo4j"
 
@@ -73,7 +73,7 @@ class GraphStore(Protocol):
         ...
 
     def current_scan(self) -> ScanInfo | None:
-        """The scan the graph now shows, or None for an empty store."""
+        """Return the scan the graph now shows, or None for an empty store."""
         ...
 
     def close(self) -> None: ...

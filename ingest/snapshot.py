@@ -35,8 +35,8 @@ from toxicpath import __version__
 SNAPSHOT_FORMAT = "toxicpath-snapshot"
 SNAPSHOT_VERSION = 1
 
-# Coverage statuses. Everything except "ok" means "not evaluated" for that
-# account, region and service, and reports must say so.
+# Coverage statuses. Every status but "ok" means "not evaluated" for that
+# account, region and service, and reports must show it as such.
 COVERAGE_OK = "ok"
 COVERAGE_STATUSES = (
     COVERAGE_OK,
@@ -71,7 +71,7 @@ class RawResponse:
 
 @dataclass
 class CoverageEntry:
-    """What happened when reading one service in one account and region."""
+    """The outcome of reading one service in one account and region."""
 
     cloud: str
     account: str
@@ -143,7 +143,7 @@ class Snapshot:
 
 
 def new_scan_id() -> str:
-    """A sortable scan id: UTC time to the second plus a random suffix."""
+    """Return a sortable scan id: UTC time to the second plus a random suffix."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     return f"{stamp}-{uuid.uuid4().hex[:6]}"
 

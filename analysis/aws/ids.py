@@ -16,7 +16,7 @@ def organization_unit_node(ou_or_root_id: str) -> str:
 
 
 def account_admin_node(account_id: str) -> str:
-    """The pseudo-identity that stands for full control of one account."""
+    """Return the id of the pseudo-identity that is full control of one account."""
     return f"aws:account_admin:{account_id}"
 
 
@@ -27,17 +27,17 @@ ANY_AWS_PRINCIPAL_NODE = "aws:any_principal"
 
 
 def service_principal_node(service: str) -> str:
-    """A service principal such as lambda.amazonaws.com."""
+    """Return the id of a service principal such as lambda.amazonaws.com."""
     return f"aws:service:{service}"
 
 
 def external_account_node(account_id: str) -> str:
-    """The root of an account outside the scanned estate."""
+    """Return the id of the root of an account outside the scanned estate."""
     return f"arn:aws:iam::{account_id}:root"
 
 
 def federated_provider_node(provider: str) -> str:
-    """A SAML or OIDC provider by ARN, or a web identity provider by host name."""
+    """Return the id of a SAML or OIDC provider (its ARN) or a web identity host."""
     if provider.startswith("arn:"):
         return provider
     return f"aws:federated:{provider}"

@@ -246,9 +246,9 @@ class EstateView:
         extra: Mapping[str, str] | None = None,
     ) -> EvaluationResult:
         """Evaluate one request by `view`'s principal, cached per policy set."""
-        # Principals with the same policies share results, unless some policy in
-        # play (identity, SCP or the resource policy) names principals: then
-        # one role's grant must not answer for another role.
+        # Principals with the same policies share results, unless a policy in
+        # play (identity, SCP or resource policy) names principals, because then
+        # one role's grant must not be reused for another role.
         principal_specific = view.key in self._principal_specific or (
             resource_policy is not None and self._names_principals(resource_policy)
         )
