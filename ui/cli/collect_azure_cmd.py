@@ -12,17 +12,11 @@ from typing import Annotated
 import typer
 
 from toxicpath.ingest.snapshot import Snapshot
+from toxicpath.ui.cli.collect_cmd import split_list
 from toxicpath.ui.cli.common import ExitCode, configure_logging, fail, handle_errors
 from toxicpath.ui.cli.output import emit_table, stderr_console
 
 ListOption = list[str] | None
-
-
-def _split(values: ListOption) -> tuple[str, ...]:
-    items: list[str] = []
-    for value in values or []:
-        items.extend(part.strip() for part in value.split(","))
-    return tuple(item for item in items if item)
 
 
 def azure(
@@ -101,7 +95,7 @@ def azure(
         client_id=client_id or "",
         client_secret_env=client_secret_env,
         certificate=str(certificate) if certificate else "",
-        subscriptions=_split(subscriptions),
+        subscriptions=split_list(subscriptions),
         management_groups=management_groups,
         endpoint=endpoint,
         ca_bundle=str(ca_bundle) if ca_bundle else "",

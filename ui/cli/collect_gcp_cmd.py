@@ -13,17 +13,11 @@ from typing import Annotated
 import typer
 
 from toxicpath.ingest.snapshot import Snapshot
+from toxicpath.ui.cli.collect_cmd import split_list
 from toxicpath.ui.cli.common import ExitCode, configure_logging, fail, handle_errors
 from toxicpath.ui.cli.output import emit_table, stderr_console
 
 ListOption = list[str] | None
-
-
-def _split(values: ListOption) -> tuple[str, ...]:
-    items: list[str] = []
-    for value in values or []:
-        items.extend(part.strip() for part in value.split(","))
-    return tuple(item for item in items if item)
 
 
 def gcp(
@@ -93,8 +87,8 @@ def gcp(
     configure_logging(log_level.upper())
     _collect_gcp(
         organization=organization or "",
-        folders=_split(folders),
-        projects=_split(projects),
+        folders=split_list(folders),
+        projects=split_list(projects),
         impersonate=impersonate or "",
         quota_project=quota_project or "",
         all_asset_types=all_asset_types,
