@@ -93,10 +93,21 @@ class GraphRecords:
         return existing
 
     def extend(self, other: GraphRecords) -> None:
+        """Add `other`'s records, merging those that exist already.
+
+        Records new to `self` are moved, not copied, so `other` must not be
+        changed afterwards.
+        """
         for node in other.nodes.values():
-            self.add_node(node.label, node.id, **node.props)
-        for edge in other.edges.values():
-            self.add_edge(edge.type, edge.source, edge.target, **edge.props)
+            if node.id in self.nodes:
+                self.add_node(node.label, node.id, **node.props)
+            else:
+                self.nodes[node.id] = node
+        for key, edge in other.edges.items():
+            if key in self.edges:
+                self.add_edge(edge.type, edge.source, edge.target, **edge.props)
+            else:
+                self.edges[key] = edge
 
     def nodes_with_label(self, label: str) -> Iterator[Node]:
         return (n for n in self.nodes.values() if n.label == label)

@@ -14,6 +14,7 @@ from datetime import datetime
 from toxicpath.graph.model import INTERNET_ID
 from toxicpath.graph.records import GraphRecords
 from toxicpath.ingest.snapshot import Snapshot
+from toxicpath.runtime import bulk_allocation
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,11 @@ def transform(
 ) -> GraphRecords:
     """Parse every cloud's responses in `snapshot` and derive the attack graph."""
     _load_cloud_transforms()
+    with bulk_allocation():
+        return _transform(snapshot, context)
+
+
+def _transform(snapshot: Snapshot, context: TransformContext | None) -> GraphRecords:
     if context is None:
         context = TransformContext(
             scan_id=snapshot.id, scanned_at=datetime.fromisoformat(snapshot.created_at)
