@@ -14,6 +14,7 @@ over one shared view of every principal's effective policies.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -100,15 +101,28 @@ def derive_identity_edges(
     from toxicpath.analysis.aws.escalation.run import derive_escalation_edges
     from toxicpath.analysis.aws.trust import derive_trust_edges
 
+    started = time.perf_counter()
+
+    def step(name: str) -> None:
+        nonlocal started
+        now = time.perf_counter()
+        logger.info("%s took %.1f s", name, now - started)
+        started = now
+
     view = EstateView.build(estate)
+    step("building policy views")
     detect_admins(view, records, context)
+    step("admin detection")
     derive_trust_edges(view, records, context)
+    step("trust analysis")
     # Access before escalation: escalation keeps edges to identities that
     # lead somewhere, which the access edges tell.
     derive_access_edges(view, records, context)
     view.clear_cache()
+    step("access analysis")
     derive_escalation_edges(view, records, context)
     view.clear_cache()
+    step("escalation analysis")
     logger.info(
         "derived identity edges for %d principals in %d accounts: %s",
         len(estate.principals),

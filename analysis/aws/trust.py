@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from toxicpath.analysis.aws import ids
-from toxicpath.analysis.aws.escalation.context import EstateView
+from toxicpath.analysis.aws.escalation.context import EstateView, PrincipalView
 from toxicpath.analysis.aws.escalation.evidence import statement_evidence
 from toxicpath.analysis.aws.identity import (
     add_external_identity,
@@ -62,6 +62,8 @@ ASSUME_ACTIONS = {
 GITHUB_ACTIONS_PROVIDER = "token.actions.githubusercontent.com"
 # A principal outside every estate, standing for "the attacker's own account".
 OUTSIDER_ARN = "arn:aws:iam::000000000000:user/outsider"
+# Per account: policy sets that may allow sts:AssumeRole, with their members.
+Assumers = dict[str, list[tuple[PrincipalView, list[Principal]]]]
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,8 @@ def derive_trust_edges(
 ) -> None:
     """Write CAN_ASSUME edges for every role with a trust policy."""
     count = 0
+    # Per account, the principals that may call sts:AssumeRole at all.
+    assumers: Assumers = {}
     for role in view.estate.principals.values():
         if role.kind != "role":
             continue
@@ -90,7 +94,7 @@ def derive_trust_edges(
             if (named.kind, named.value) in seen:
                 continue
             seen.add((named.kind, named.value))
-            count += _edges_for(view, records, context, role, trust, named)
+            count += _edges_for(view, records, context, role, trust, named, assumers)
     logger.info("derived %d CAN_ASSUME edges", count)
 
 
@@ -131,6 +135,7 @@ def _edges_for(
     role: Principal,
     trust: CompiledPolicy,
     named: NamedPrincipal,
+    assumers: Assumers,
 ) -> int:
     if named.kind == "Service":
         return _service_edge(records, context, role, trust, named)
@@ -164,7 +169,9 @@ def _edges_for(
     ):
         return _external_edge(records, context, role, trust, named, account)
     if named.value.endswith(":root") or named.value == account:
-        return _account_edges(view, records, context, role, trust, named, account)
+        return _account_edges(
+            view, records, context, role, trust, named, account, assumers
+        )
     principal_view = view.views.get(named.value)
     if principal_view is None:
         # NOTE: a principal of a scanned account that the snapshot lacks
@@ -238,6 +245,7 @@ def _account_edges(
     trust: CompiledPolicy,
     named: NamedPrincipal,
     account: str,
+    assumers: Assumers,
 ) -> int:
     count = 0
     root_check = resource_policy_grants(
@@ -261,14 +269,13 @@ def _account_edges(
                 "account.",
             )
             count += 1
-    for kind in ("user", "role"):
-        for principal in view.principals_in(account, kind):
-            if principal.arn == role.arn or view.is_admin(principal.arn):
-                continue
-            principal_view = view.views.get(principal.arn)
-            if principal_view is None or not view.may_allow_on(
-                principal_view, "sts:AssumeRole", role.arn
-            ):
+    if account not in assumers:
+        assumers[account] = _assumers(view, account)
+    for set_view, members in assumers[account]:
+        if not view.may_allow_on(set_view, "sts:AssumeRole", role.arn):
+            continue
+        for principal in members:
+            if principal.arn == role.arn:
                 continue
             result = _evaluate_member(view, principal, role, trust)
             if not result.allowed:
@@ -289,6 +296,24 @@ def _account_edges(
                 view.assumable.setdefault(principal.arn, set()).add(role.arn)
             count += 1
     return count
+
+
+def _assumers(
+    view: EstateView, account: str
+) -> list[tuple[PrincipalView, list[Principal]]]:
+    """Non-admin users and roles of `account` whose policies may allow
+    `sts:AssumeRole`, grouped by policy set, so that a role trusting the
+    account is checked once per policy set rather than once per principal."""
+    by_set: dict[tuple[str, ...], tuple[PrincipalView, list[Principal]]] = {}
+    for kind in ("user", "role"):
+        for principal in view.principals_in(account, kind):
+            principal_view = view.views.get(principal.arn)
+            if principal_view is None or view.is_admin(principal.arn):
+                continue
+            if view.may_allow(principal_view, "sts:AssumeRole"):
+                entry = by_set.setdefault(principal_view.key, (principal_view, []))
+                entry[1].append(principal)
+    return list(by_set.values())
 
 
 def _external_edge(

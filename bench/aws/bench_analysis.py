@@ -30,6 +30,7 @@ from toxicpath.analysis.aws.analyze import analyze_estate
 from toxicpath.ingest.aws.parse import parse_estate
 from toxicpath.ingest.snapshot import read_snapshot, write_snapshot
 from toxicpath.ingest.transform import TransformContext
+from toxicpath.runtime import bulk_allocation
 
 T = TypeVar("T")
 
@@ -66,7 +67,10 @@ def main() -> None:
     )
     parser.add_argument("--verbose", action="store_true", help="log analysis steps")
     args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(relativeCreated)9.0f ms %(name)s: %(message)s",
+    )
     size = EstateSize(
         accounts=args.accounts,
         roles=args.roles,
@@ -83,9 +87,12 @@ def main() -> None:
         _timed("write snapshot", lambda: write_snapshot(snapshot, path))
         print(f"snapshot size          {path.stat().st_size / 1e6:8.1f} MB")
         loaded = _timed("read snapshot", lambda: read_snapshot(path))
-        estate = _timed("parse", lambda: parse_estate(loaded))
-        context = TransformContext(scan_id=loaded.id, scanned_at=time_of(loaded))
-        records = _timed("analyze", lambda: analyze_estate(estate, context))
+        # `transform` runs parse and analysis with the same garbage
+        # collector settings.
+        with bulk_allocation():
+            estate = _timed("parse", lambda: parse_estate(loaded))
+            context = TransformContext(scan_id=loaded.id, scanned_at=time_of(loaded))
+            records = _timed("analyze", lambda: analyze_estate(estate, context))
         if args.load:
             _load(records, loaded, Path(folder) / "graph.lbug")
     for name, count in sorted(records.summary().items()):

@@ -93,7 +93,12 @@ def hop_evidence_text(hop: Hop) -> str:
         grants = [*(item.get("allowed_by") or []), *(item.get("statements") or [])]
         for grant in grants:
             if isinstance(grant, dict):
-                text = f"policy {grant.get('policy')}"
+                policy = grant.get("policy")
+                text = (
+                    "the resource's own policy"
+                    if policy == "resource-policy"
+                    else f"policy {policy}"
+                )
                 if grant.get("statement"):
                     text += f" statement {grant.get('statement')}"
                 parts.append(text)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,6 +97,43 @@ def satisfied(
         conditional = conditional or result.conditional
         steps.append(action_evidence(principal, requirement.action, resource, result))
     return tuple(steps), conditional
+
+
+def satisfied_per_member(
+    view: EstateView,
+    principal: PrincipalView,
+    members: Sequence[Principal],
+    requirements: Callable[[Principal], Sequence[Requirement]],
+) -> Iterator[tuple[Principal, tuple[dict[str, Any], ...], bool]]:
+    """Yield (member, evidence per action, conditional) for each user or role
+    of `members` on which every requirement is allowed.
+
+    `requirements(member)` may name the member's ARN but no resource policy
+    and no other member-specific value. Members that the principal's
+    policies cannot tell apart (`EstateView.partition`) are decided once,
+    and the others get the same steps with their own ARN.
+    """
+    for group in view.partition(principal, members):
+        first = group[0]
+        met = satisfied(view, principal, requirements(first))
+        if met is None:
+            continue
+        steps, conditional = met
+        for member in group:
+            if member is first:
+                yield member, steps, conditional
+            else:
+                yield member, retarget(steps, first.arn, member.arn), conditional
+
+
+def retarget(
+    steps: tuple[dict[str, Any], ...], old: str, new: str
+) -> tuple[dict[str, Any], ...]:
+    """Return `steps` with the resource `old` replaced by `new`."""
+    return tuple(
+        {**step, "resource": new} if step.get("resource") == old else step
+        for step in steps
+    )
 
 
 def finding(

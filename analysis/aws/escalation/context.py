@@ -17,10 +17,11 @@ from __future__ import annotations
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from toxicpath.analysis.aws.coverage import ArnSet, CoverageIndex
 from toxicpath.analysis.aws.policy import (
     CompiledPolicy,
     EvaluationResult,
@@ -109,6 +110,7 @@ class EstateView:
     _roles_by_profile: dict[str, set[str]] | None = None
     _service_roles: dict[tuple[str, str], list[Principal]] = field(default_factory=dict)
     _by_kind: dict[tuple[str, str], list[Principal]] = field(default_factory=dict)
+    _coverage: CoverageIndex | None = None
 
     @classmethod
     def build(cls, estate: AwsEstate) -> EstateView:
@@ -450,6 +452,51 @@ class EstateView:
         """Return whether `view`'s policies may decide differently for another
         principal with the same policies (conditions, policy variables)."""
         return view.key in self._principal_specific
+
+    def partition(
+        self, view: PrincipalView, members: Sequence[Principal]
+    ) -> list[list[Principal]]:
+        """Split users or roles into groups on which `view`'s policies decide
+        alike for every action (`analysis/aws/coverage.py`), so a checker can
+        evaluate one member per group. Members must be users or roles of the
+        estate; they need not be of one kind or account."""
+        if len(members) < 2:
+            return [list(members)] if members else []
+        coverage = self._principal_coverage()
+        by_slot: dict[tuple[str, str], list[Principal]] = defaultdict(list)
+        for member in members:
+            by_slot[(member.kind, member.account_id)].append(member)
+        groups: list[list[Principal]] = []
+        for (kind, account), slot_members in by_slot.items():
+            varying = coverage.varying(view.key, view.policies, kind, account)
+            if varying is None:
+                groups.extend([member] for member in slot_members)
+            elif not varying:
+                groups.append(slot_members)
+            else:
+                keyed: dict[tuple[int, ...], list[Principal]] = defaultdict(list)
+                for member in slot_members:
+                    key = tuple(bits.get(member.arn, 0) for bits in varying)
+                    keyed[key].append(member)
+                groups.extend(keyed.values())
+        return groups
+
+    def _principal_coverage(self) -> CoverageIndex:
+        if self._coverage is None:
+            sets = []
+            for kind in ("user", "role"):
+                sets.append(
+                    ArnSet.build(
+                        kind,
+                        (
+                            (p.arn, p.account_id)
+                            for p in self.estate.principals.values()
+                            if p.kind == kind
+                        ),
+                    )
+                )
+            self._coverage = CoverageIndex(sets)
+        return self._coverage
 
     def principals_in(self, account_id: str, kind: str) -> list[Principal]:
         cached = self._by_kind.get((account_id, kind))

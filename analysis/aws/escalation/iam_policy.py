@@ -26,6 +26,7 @@ from toxicpath.analysis.aws.escalation.checks import (
     on,
     others,
     satisfied,
+    satisfied_per_member,
 )
 from toxicpath.analysis.aws.escalation.context import EstateView, PrincipalView
 from toxicpath.analysis.aws.policy import PrincipalPolicySet, allowed_actions
@@ -373,15 +374,15 @@ def _user_rewrite_checker(action: str) -> Checker:
     def check(view: EstateView, principal: PrincipalView) -> Iterator[Escalation]:
         if not view.may_allow_all(principal, (action, "iam:CreateAccessKey")):
             return
-        for user in others(view, principal, "user"):
-            met = satisfied(
-                view,
-                principal,
-                [on(action, user.arn, **extra), on("iam:CreateAccessKey", user.arn)],
-            )
-            if met is None:
-                continue
-            steps, conditional = met
+        for user, steps, conditional in satisfied_per_member(
+            view,
+            principal,
+            others(view, principal, "user"),
+            lambda user: [
+                on(action, user.arn, **extra),
+                on("iam:CreateAccessKey", user.arn),
+            ],
+        ):
             yield finding(
                 target=admin_of(principal),
                 steps=steps,

@@ -23,6 +23,7 @@ from toxicpath.analysis.aws.escalation.checks import (
     on,
     others,
     satisfied,
+    satisfied_per_member,
 )
 from toxicpath.analysis.aws.escalation.context import EstateView, PrincipalView
 from toxicpath.ingest.aws.estate import Principal
@@ -40,13 +41,14 @@ def _create_access_key(
 ) -> Iterator[Escalation]:
     if not view.may_allow(principal, "iam:CreateAccessKey"):
         return
-    for user in others(view, principal, "user"):
-        if _key_count(user) >= MAX_ACCESS_KEYS:
-            continue
-        met = satisfied(view, principal, [on("iam:CreateAccessKey", user.arn)])
-        if met is None:
-            continue
-        steps, conditional = met
+    users = [
+        user
+        for user in others(view, principal, "user")
+        if _key_count(user) < MAX_ACCESS_KEYS
+    ]
+    for user, steps, conditional in satisfied_per_member(
+        view, principal, users, lambda user: [on("iam:CreateAccessKey", user.arn)]
+    ):
         yield finding(
             target=user.arn,
             steps=steps,
@@ -65,17 +67,20 @@ def _rotate_access_key(
         principal, ("iam:CreateAccessKey", "iam:DeleteAccessKey")
     ):
         return
-    for user in others(view, principal, "user"):
-        if _key_count(user) < MAX_ACCESS_KEYS:
-            continue
-        met = satisfied(
-            view,
-            principal,
-            [on("iam:DeleteAccessKey", user.arn), on("iam:CreateAccessKey", user.arn)],
-        )
-        if met is None:
-            continue
-        steps, conditional = met
+    users = [
+        user
+        for user in others(view, principal, "user")
+        if _key_count(user) >= MAX_ACCESS_KEYS
+    ]
+    for user, steps, conditional in satisfied_per_member(
+        view,
+        principal,
+        users,
+        lambda user: [
+            on("iam:DeleteAccessKey", user.arn),
+            on("iam:CreateAccessKey", user.arn),
+        ],
+    ):
         yield finding(
             target=user.arn,
             steps=steps,
@@ -96,14 +101,15 @@ def _login_profile_checker(action: str, wants_console: bool) -> Checker:
     def check(view: EstateView, principal: PrincipalView) -> Iterator[Escalation]:
         if not view.may_allow(principal, action):
             return
-        for user in others(view, principal, "user"):
-            # Unknown console access (None) fits both techniques.
-            if user.console_access is (not wants_console):
-                continue
-            met = satisfied(view, principal, [on(action, user.arn)])
-            if met is None:
-                continue
-            steps, conditional = met
+        # Unknown console access (None) fits both techniques.
+        users = [
+            user
+            for user in others(view, principal, "user")
+            if user.console_access is not (not wants_console)
+        ]
+        for user, steps, conditional in satisfied_per_member(
+            view, principal, users, lambda user: [on(action, user.arn)]
+        ):
             yield finding(
                 target=user.arn,
                 steps=steps,
@@ -125,13 +131,18 @@ def _update_assume_role_policy(
 ) -> Iterator[Escalation]:
     if not view.may_allow(principal, "iam:UpdateAssumeRolePolicy"):
         return
-    for role in others(view, principal, "role"):
-        if ":role/aws-service-role/" in role.arn:
-            continue  # AWS rejects trust changes on service-linked roles.
-        met = satisfied(view, principal, [on("iam:UpdateAssumeRolePolicy", role.arn)])
-        if met is None:
-            continue
-        steps, conditional = met
+    # AWS rejects trust changes on service-linked roles.
+    roles = [
+        role
+        for role in others(view, principal, "role")
+        if ":role/aws-service-role/" not in role.arn
+    ]
+    for role, steps, conditional in satisfied_per_member(
+        view,
+        principal,
+        roles,
+        lambda role: [on("iam:UpdateAssumeRolePolicy", role.arn)],
+    ):
         yield finding(
             target=role.arn,
             steps=steps,

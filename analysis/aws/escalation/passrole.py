@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from toxicpath.analysis.aws.escalation.catalog import (
     IAM_VULNERABLE,
@@ -27,8 +28,10 @@ from toxicpath.analysis.aws.escalation.checks import (
     new,
     on,
     satisfied,
+    satisfied_per_member,
 )
 from toxicpath.analysis.aws.escalation.context import EstateView, PrincipalView
+from toxicpath.ingest.aws.estate import Principal
 
 Precondition = Callable[
     [EstateView, PrincipalView], tuple[list[Requirement], str] | None
@@ -347,12 +350,10 @@ SPECS = (
 
 
 def _role_ready(
-    view: EstateView, principal: PrincipalView, spec: PassRoleSpec, role_arn: str
+    view: EstateView, principal: PrincipalView, role_arn: str
 ) -> tuple[list[Requirement], str] | None:
     """EC2 launches take an instance profile: require one holding the role, or
     the rights to create one."""
-    if spec.service != "ec2.amazonaws.com":
-        return [], ""
     profiles = view.instance_profiles_of(role_arn)
     if profiles:
         return [], f"through instance profile {profiles[0]}"
@@ -377,31 +378,48 @@ def _passrole_checker(spec: PassRoleSpec) -> Checker:
             if found is None:
                 return
             setup = found
-        for role in roles:
-            ready = _role_ready(view, principal, spec, role.arn)
-            if ready is None:
-                continue
-            passing = on(
-                "iam:PassRole", role.arn, **{"iam:PassedToService": spec.service}
-            )
-            met = satisfied(view, principal, [passing, *base, *setup[0], *ready[0]])
-            if met is None:
-                continue
-            steps, conditional = met
-            notes = [n for n in (setup[1], ready[1]) if n]
-            yield finding(
-                target=role.arn,
-                steps=steps,
-                conditional=conditional,
-                victim=role.arn,
-                notes=notes,
-                reason=(
-                    f"can pass role {role.name} to "
-                    f"{spec.doing}, and so act as role {role.name}."
-                ),
-            )
+        # Roles are decided together when they need the same set-up steps
+        # (an instance profile to create, or none).
+        ready_roles: dict[bool, list[Principal]] = {False: roles}
+        how: dict[str, tuple[list[Requirement], str]] = {}
+        if spec.service == "ec2.amazonaws.com":
+            ready_roles = {}
+            for role in roles:
+                ready = _role_ready(view, principal, role.arn)
+                if ready is not None:
+                    how[role.arn] = ready
+                    ready_roles.setdefault(bool(ready[0]), []).append(role)
+        for members in ready_roles.values():
+            fixed = [*base, *setup[0], *how.get(members[0].arn, _NO_SETUP)[0]]
+            for role, steps, conditional in satisfied_per_member(
+                view, principal, members, partial(_passing, spec, fixed)
+            ):
+                role_note = how.get(role.arn, _NO_SETUP)[1]
+                notes = [n for n in (setup[1], role_note) if n]
+                yield finding(
+                    target=role.arn,
+                    steps=steps,
+                    conditional=conditional,
+                    victim=role.arn,
+                    notes=notes,
+                    reason=(
+                        f"can pass role {role.name} to "
+                        f"{spec.doing}, and so act as role {role.name}."
+                    ),
+                )
 
     return check
+
+
+_NO_SETUP: tuple[list[Requirement], str] = ([], "")
+
+
+def _passing(
+    spec: PassRoleSpec, fixed: list[Requirement], role: Principal
+) -> list[Requirement]:
+    """PassRole on `role` to the spec's service, then the fixed steps."""
+    passing = on("iam:PassRole", role.arn, **{"iam:PassedToService": spec.service})
+    return [passing, *fixed]
 
 
 for _spec in SPECS:

@@ -183,6 +183,13 @@ class CompiledPolicy:
         """
         if any(statement.principal is not None for statement in self.statements):
             return True
+        return self.reads_principal_keys
+
+    @cached_property
+    def reads_principal_keys(self) -> bool:
+        """Return whether a condition or policy variable reads a key whose
+        value differs between principals (`aws:PrincipalTag/...`,
+        `aws:username` and the like)."""
         return any(_is_principal_key(key) for key in self.context_keys)
 
 
