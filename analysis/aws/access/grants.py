@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterator
 from typing import Any
 
 from toxicpath.analysis.aws.access.public import add_public_access
@@ -36,14 +35,13 @@ from toxicpath.analysis.aws.access.targets import (
     SERVICE_ACTIONS,
     AccessTarget,
     TargetIndex,
-    as_list,
     build_index,
     collect_targets,
 )
 from toxicpath.analysis.aws.coverage import CoverageIndex
 from toxicpath.analysis.aws.escalation.context import EstateView, PrincipalView
 from toxicpath.analysis.aws.escalation.evidence import statement_evidence
-from toxicpath.analysis.aws.policy.patterns import glob_match
+from toxicpath.analysis.aws.policy import CompiledPolicy, principal_matches
 from toxicpath.graph.records import GraphRecords, to_json_text
 from toxicpath.ingest.transform import TransformContext
 
@@ -62,8 +60,7 @@ def derive_access_edges(
     targets = collect_targets(view)
     index = build_index(targets)
     add_public_access(view, records, context, targets)
-    coverage = CoverageIndex(index.arn_sets())
-    service_patterns = _service_patterns()
+    grouping = _Grouping(index)
     candidates: dict[tuple[str, ...], list[AccessTarget]] = {}
     # Evidence is kept as JSON text so every edge from one cache entry shares
     # one string.
@@ -74,17 +71,14 @@ def derive_access_edges(
             continue
         listed = candidates.get(principal.key)
         if listed is None:
-            listed = list(_candidates(principal, index, service_patterns))
+            listed = grouping.candidates(principal)
             candidates[principal.key] = listed
-        specific = view.is_principal_specific(principal)
+        set_owner = view.owner(principal)
         for target in listed:
             if target.arn not in records.nodes:
                 continue
-            owner = (
-                principal.arn if specific or _policy_names(target, principal) else ""
-            )
-            group = _group(coverage, principal, target)
-            cache_key = (principal.key, owner, group)
+            owner = principal.arn if _policy_names(target, principal) else set_owner
+            cache_key = (principal.key, owner, grouping.key(principal, target))
             if cache_key in cache:
                 access = cache[cache_key]
             else:
@@ -115,102 +109,148 @@ def derive_access_edges(
     )
 
 
-def _group(
-    coverage: CoverageIndex, principal: PrincipalView, target: AccessTarget
-) -> Any:
-    """Return a key shared by the targets on which the principal's
-    policies and the targets' own policies decide alike."""
-    if target.policy is not None and target.policy_shape is None:
-        return target.arn
-    key = coverage.group_key(
-        principal.key,
-        principal.policies,
-        target.service,
-        target.account_id,
-        target.arn,
-        target.region,
-    )
-    if key is None:
-        return target.arn
-    if target.policy is None:
-        return key
-    return (key, target.policy_shape)
+class _Grouping:
+    """Candidate targets per policy set, and the keys of targets that get
+    the same decisions, memoised for one run."""
+
+    def __init__(self, index: TargetIndex) -> None:
+        self._index = index
+        # Targets are grouped across accounts: the key states the account
+        # only when a policy reads aws:ResourceAccount.
+        self._coverage = CoverageIndex(index.arn_sets())
+        self._service_actions = {
+            service: [
+                a.removesuffix("/*").lower()
+                for actions in levels.values()
+                for a in actions
+            ]
+            for service, levels in SERVICE_ACTIONS.items()
+        }
+        self._policy_targets: dict[tuple[str, str], list[AccessTarget]] = {}
+        self._in_play: dict[tuple[str, str, str], bool] = {}
+        self._reads_account: dict[tuple[str, ...], bool] = {}
+
+    def key(self, principal: PrincipalView, target: AccessTarget) -> Any:
+        """Return a key shared by the targets on which the principal's
+        policies and the targets' own policies decide alike."""
+        group = self._coverage.group_key(
+            principal.key,
+            principal.policies,
+            target.service,
+            "",
+            target.arn,
+            target.region,
+        )
+        if group is None:
+            return target.arn
+        in_play = target.policy is not None and self._policy_in_play(target, principal)
+        reads_account = self._set_reads_account(principal) or (
+            in_play and target.policy is not None and _reads_account(target.policy)
+        )
+        if reads_account:
+            account = target.account_id
+        elif target.account_id == principal.account_id:
+            account = "same account"
+        else:
+            account = "other account"
+        if not in_play:
+            # A policy with no statement for this principal decides as no
+            # policy does: nothing granted, nothing denied.
+            return (group, account)
+        if target.policy_shape is None:
+            return target.arn
+        return (group, account, target.policy_shape)
+
+    def candidates(self, principal: PrincipalView) -> list[AccessTarget]:
+        """Targets the principal's Allow statements or the targets' own
+        policies may grant it."""
+        found: dict[str, AccessTarget] = {}
+        for policy in principal.policies.identity_policies:
+            for target in self._targets_of(policy, principal.account_id):
+                found.setdefault(target.arn, target)
+        # Resource policies can grant on their own to a named account.
+        for target in self._index.by_named_account.get(principal.account_id, []):
+            found.setdefault(target.arn, target)
+        return list(found.values())
+
+    def _targets_of(self, policy: CompiledPolicy, account: str) -> list[AccessTarget]:
+        """Targets an identity policy's Allow statements may cover for a
+        principal of `account`: its own account's, and other accounts' whose
+        policy names the account or everyone."""
+        memo_key = (policy.policy_id, account)
+        cached = self._policy_targets.get(memo_key)
+        if cached is not None:
+            return cached
+        found: dict[str, AccessTarget] = {}
+        for statement in policy.statements:
+            if not statement.is_allow or statement.resources is None:
+                continue
+            patterns = ("*",) if statement.not_resource else statement.resources
+            for service, actions in self._service_actions.items():
+                if not statement.not_action and not any(
+                    statement.actions.matches(action) for action in actions
+                ):
+                    continue
+                for pattern in patterns:
+                    for target in self._index.matching(service, pattern):
+                        if target.account_id != account and not (
+                            account in target.named_accounts or target.names_anyone
+                        ):
+                            continue
+                        found.setdefault(target.arn, target)
+        result = list(found.values())
+        self._policy_targets[memo_key] = result
+        return result
+
+    def _policy_in_play(self, target: AccessTarget, principal: PrincipalView) -> bool:
+        """Return whether a statement of the target's policy names the
+        principal (directly, through its account, or as everyone)."""
+        assert target.policy is not None
+        named = _policy_names(target, principal)
+        memo_key = (target.arn, principal.account_id, principal.arn if named else "")
+        known = self._in_play.get(memo_key)
+        if known is None:
+            known = any(
+                principal_matches(target.policy, index, principal.arn) is not None
+                for index, statement in enumerate(target.policy.statements)
+                if statement.principal is not None
+            )
+            self._in_play[memo_key] = known
+        return known
+
+    def _set_reads_account(self, principal: PrincipalView) -> bool:
+        known = self._reads_account.get(principal.key)
+        if known is None:
+            policy_set = principal.policies
+            every = [
+                *policy_set.identity_policies,
+                *(p for level in policy_set.scp_levels for p in level),
+            ]
+            if policy_set.boundary is not None:
+                every.append(policy_set.boundary)
+            known = any(_reads_account(policy) for policy in every)
+            self._reads_account[principal.key] = known
+        return known
+
+
+def _reads_account(policy: CompiledPolicy) -> bool:
+    return "aws:resourceaccount" in policy.context_keys
 
 
 def _policy_names(target: AccessTarget, principal: PrincipalView) -> bool:
     """Return whether the target's policy may decide differently for this
-    principal than for another one with the same policies."""
+    principal than for another one with the same policies: it names the
+    principal (by ARN, unique id or name, as in a session ARN) or reads a
+    key about the caller."""
     if target.policy is None:
         return False
-    if principal.arn in target.policy_text:
+    text = target.policy_text
+    if principal.arn in text or principal.principal.name in text:
         return True
     unique_id = principal.principal.id
-    if unique_id and unique_id in target.policy_text:
+    if unique_id and unique_id in text:
         return True
     return bool(target.policy.reads_principal_keys)
-
-
-def _service_patterns() -> dict[str, list[str]]:
-    """Return each service's representative actions without the object marker."""
-    return {
-        service: [a.removesuffix("/*") for actions in levels.values() for a in actions]
-        for service, levels in SERVICE_ACTIONS.items()
-    }
-
-
-def _candidates(
-    principal: PrincipalView,
-    index: TargetIndex,
-    service_patterns: dict[str, list[str]],
-) -> Iterator[AccessTarget]:
-    seen: set[str] = set()
-    for action_patterns, resource_patterns in _allow_statements(principal):
-        for service, actions in service_patterns.items():
-            if not any(
-                glob_match(pattern, action, ignore_case=True)
-                for pattern in action_patterns
-                for action in actions
-            ):
-                continue
-            for resource_pattern in resource_patterns:
-                for target in index.matching(service, resource_pattern):
-                    # Other accounts' resources need their policy to name
-                    # this principal's account or everyone.
-                    if target.account_id != principal.account_id and not (
-                        principal.account_id in target.named_accounts
-                        or target.names_anyone
-                    ):
-                        continue
-                    if target.arn not in seen:
-                        seen.add(target.arn)
-                        yield target
-    # Resource policies can grant on their own within the account.
-    for target in index.by_named_account.get(principal.account_id, []):
-        if target.arn not in seen:
-            seen.add(target.arn)
-            yield target
-
-
-def _allow_statements(
-    principal: PrincipalView,
-) -> Iterator[tuple[list[str], list[str]]]:
-    for document in principal.documents:
-        statements = document.get("Statement", []) if isinstance(document, dict) else []
-        if isinstance(statements, dict):
-            statements = [statements]
-        for statement in statements:
-            if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
-                continue
-            if "NotAction" in statement:
-                actions = ["*"]
-            else:
-                actions = as_list(statement.get("Action"))
-            resources = (
-                ["*"]
-                if "NotResource" in statement
-                else as_list(statement.get("Resource"))
-            )
-            yield actions, resources
 
 
 def _access(

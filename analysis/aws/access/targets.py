@@ -125,11 +125,14 @@ class TargetIndex:
     anyone: list[AccessTarget] = field(default_factory=list)
 
     def arn_sets(self) -> list[ArnSet]:
-        """One ArnSet per service, for grouping targets (`coverage.py`)."""
+        """One ArnSet per service, for grouping targets (`coverage.py`).
+
+        All accounts form one group, so that targets of several accounts
+        can share a key; the caller adds the account where it matters."""
         return [
             ArnSet.build(
                 service,
-                ((t.arn, t.account_id) for t in targets),
+                ((t.arn, "") for t in targets),
                 objects=service in OBJECT_SERVICES,
             )
             for service, targets in self.by_service.items()

@@ -31,6 +31,7 @@ from toxicpath.analysis.aws.policy import (
     evaluate,
     resource_policy_grants,
 )
+from toxicpath.analysis.aws.policy.compiled import is_principal_key
 from toxicpath.analysis.aws.policy.patterns import glob_match, resource_matches
 from toxicpath.ingest.aws.estate import AwsEstate, PolicyResource, Principal
 
@@ -104,6 +105,9 @@ class EstateView:
         default_factory=dict
     )
     _principal_specific: set[tuple[str, ...]] = field(default_factory=set)
+    # Specific policy sets that read only the principal's tags, type and
+    # account, so that principals with equal tags share results.
+    _tag_specific: set[tuple[str, ...]] = field(default_factory=set)
     _principal_dependent_policies: dict[str, bool] = field(default_factory=dict)
     _invalid: set[str] = field(default_factory=set)
     _resources_by_kind: dict[tuple[str, str], list[PolicyResource]] | None = None
@@ -220,6 +224,8 @@ class EstateView:
             or policy_set.depends_on_principal
         ):
             self._principal_specific.add(key)
+            if _reads_only_tags(policy_set):
+                self._tag_specific.add(key)
         return view
 
     # --- questions ---------------------------------------------------------
@@ -251,10 +257,10 @@ class EstateView:
         # Principals with the same policies share results, unless a policy in
         # play (identity, SCP or resource policy) names principals, because then
         # one role's grant must not be reused for another role.
-        principal_specific = view.key in self._principal_specific or (
-            resource_policy is not None and self._names_principals(resource_policy)
-        )
-        owner = view.arn if principal_specific else ""
+        if resource_policy is not None and self._names_principals(resource_policy):
+            owner: object = view.arn
+        else:
+            owner = self.owner(view)
         cache_key = (
             view.key,
             owner,
@@ -448,6 +454,18 @@ class EstateView:
             self._principal_dependent_policies[policy.policy_id] = known
         return known
 
+    def owner(self, view: PrincipalView) -> object:
+        """Return what, besides its policies, may change decisions for the
+        principal: "" when nothing does, its type and tags when the policies
+        read only tag, type and account keys, else its ARN. Principals with
+        the same policy set and owner share every cached result."""
+        if view.key not in self._principal_specific:
+            return ""
+        if view.key in self._tag_specific:
+            principal = view.principal
+            return (principal.kind, tuple(sorted(principal.tags.items())))
+        return view.arn
+
     def is_principal_specific(self, view: PrincipalView) -> bool:
         """Return whether `view`'s policies may decide differently for another
         principal with the same policies (conditions, policy variables)."""
@@ -574,6 +592,39 @@ def _as_list(value: Any) -> list[str]:
     if isinstance(value, str):
         return [value]
     return [str(v) for v in value]
+
+
+# Principal keys whose values two principals with equal type, tags and
+# account share. Resource tag keys are listed because the evaluator is not
+# given resource tags, so they stay undecided for every principal.
+_TAG_KEY_PREFIXES = ("aws:principaltag/", "aws:resourcetag/", "iam:resourcetag/")
+_SHARED_PRINCIPAL_KEYS = frozenset({"aws:principalaccount", "aws:principaltype"})
+
+
+def _reads_only_tags(policy_set: PrincipalPolicySet) -> bool:
+    """Return whether the set reads nothing about the principal but its
+    tags, type and account (no name, ARN, id or policy variable)."""
+    policies = [
+        *policy_set.identity_policies,
+        *(policy for level in policy_set.scp_levels for policy in level),
+    ]
+    if policy_set.boundary is not None:
+        policies.append(policy_set.boundary)
+    for policy in policies:
+        if any(s.principal is not None for s in policy.statements):
+            return False
+        for key in policy.context_keys:
+            if key.startswith(_TAG_KEY_PREFIXES) or key in _SHARED_PRINCIPAL_KEYS:
+                continue
+            if is_principal_key(key) or "${" in key:
+                return False
+        if any(
+            "${" in text
+            for statement in policy.statements
+            for text in (*(statement.resources or ()), *statement.condition_values)
+        ):
+            return False
+    return True
 
 
 def _uses_principal_keys(documents: list[Any]) -> bool:

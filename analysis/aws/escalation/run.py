@@ -50,23 +50,17 @@ def find_escalations(
     view: EstateView,
     principal: PrincipalView,
     techniques: Iterable[Technique] | None = None,
-    shared: dict[tuple[str, tuple[str, ...]], list[Escalation]] | None = None,
+    shared: dict[tuple[str, tuple[str, ...], object], list[Escalation]] | None = None,
 ) -> list[tuple[Technique, Escalation]]:
     """Return every (technique, finding) for one principal.
 
     `shared` caches findings of policy-only techniques per policy set.
     """
     found = []
-    specific = view.is_principal_specific(principal)
+    owner = view.owner(principal)
     for technique in techniques if techniques is not None else all_techniques():
-        cacheable = (
-            shared is not None
-            and technique.target_kind in _SHARED_KINDS
-            and not specific
-        )
-        if cacheable:
-            assert shared is not None
-            cache_key = (technique.id, principal.key)
+        if shared is not None and technique.target_kind in _SHARED_KINDS:
+            cache_key = (technique.id, principal.key, owner)
             results = shared.get(cache_key)
             if results is None:
                 results = list(technique.checker(view, principal))
@@ -87,7 +81,7 @@ def derive_escalation_edges(
     Run after trust and access analysis: the pruning reads their edges.
     """
     techniques = all_techniques()
-    shared: dict[tuple[str, tuple[str, ...]], list[Escalation]] = {}
+    shared: dict[tuple[str, tuple[str, ...], object], list[Escalation]] = {}
     findings: list[Finding] = []
     principals = [*view.views.values(), *view.group_views.values()]
     for principal in principals:

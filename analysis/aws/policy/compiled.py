@@ -190,7 +190,7 @@ class CompiledPolicy:
         """Return whether a condition or policy variable reads a key whose
         value differs between principals (`aws:PrincipalTag/...`,
         `aws:username` and the like)."""
-        return any(_is_principal_key(key) for key in self.context_keys)
+        return any(is_principal_key(key) for key in self.context_keys)
 
 
 # Condition keys whose value differs between two principals that have the
@@ -206,7 +206,8 @@ _PRINCIPAL_KEY_PREFIXES = (
 )
 
 
-def _is_principal_key(key: str) -> bool:
+def is_principal_key(key: str) -> bool:
+    """Return whether a lower-case condition key reads the calling principal."""
     return key.startswith(_PRINCIPAL_KEY_PREFIXES)
 
 
