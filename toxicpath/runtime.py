@@ -46,4 +46,3 @@ def bulk_allocation() -> Iterator[None]:
             if _depth == 0:
                 gc.set_threshold(*_bulk_thresholds)
                 gc.unfreeze()
-
