@@ -21,9 +21,9 @@ def bulk_allocation() -> Iterator[None]:
     """Collect garbage rarely while a step builds many long-lived objects.
 
     Analysis keeps almost everything it allocates (records, caches,
-    evidence), so the cyclic collector finds little to free, yet with the
-    default thresholds it walks the growing heap again and again: about a
-    third of the analysis time on a 4,000-role estate. Objects that exist
+    evidence), so the cyclic collector finds little to free. Yet with the
+    default thresholds it walks the growing heap again and again, which
+    took about a third of the analysis time on a 4,000-role estate. Objects that exist
     before the step are frozen out of the walks, and the youngest
     generation is collected after a million allocations instead of 700.
     Cyclic garbage still gets collected, only later.

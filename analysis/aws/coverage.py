@@ -41,7 +41,7 @@ class ArnSet:
 
     `objects` marks kinds whose actions are also evaluated on `<arn>/*`
     (S3 buckets): their patterns select ARNs by the part before the first
-    `/`, and the key tells whether a pattern covers the objects too.
+    `/`, and the key records whether a pattern covers the objects too.
     """
 
     kind: str
@@ -80,7 +80,7 @@ GroupKey = tuple[str, str, str, tuple[int, ...]]
 
 
 class CoverageIndex:
-    """Memoised answers to "which ARNs of a kind does this pattern tell apart?"."""
+    """Memoised groupings: which ARNs of a kind each pattern separates."""
 
     def __init__(self, sets: Iterable[ArnSet]) -> None:
         self._sets = {arn_set.kind: arn_set for arn_set in sets}
@@ -101,7 +101,7 @@ class CoverageIndex:
     ) -> GroupKey | None:
         """Return a key shared by every ARN of `kind` on which the policy set
         (`set_key` names it) decides exactly as on `arn`, or None when a
-        Resource pattern holds a policy variable (then nothing is grouped).
+        Resource pattern contains a policy variable (then nothing is grouped).
 
         `arn` must belong to the ArnSet of `kind`."""
         varying = self.varying(set_key, policies, kind, account)
@@ -118,7 +118,7 @@ class CoverageIndex:
     ) -> tuple[dict[str, int], ...] | None:
         """Return, per varying pattern of the policy set, the bits of the
         ARNs of (kind, account) it covers; None when a Resource pattern
-        holds a policy variable. An empty tuple means that the set decides
+        contains a policy variable. An empty tuple means that the set decides
         alike on every ARN of the group."""
         slot = (set_key, kind, account)
         varying = self._varying.get(slot)
@@ -138,8 +138,8 @@ class CoverageIndex:
     def _policy_patterns(
         self, set_key: tuple[str, ...], policies: PrincipalPolicySet
     ) -> tuple[str, ...] | None:
-        """Every Resource and NotResource pattern of the identity policies,
-        boundary and SCPs."""
+        """Return every Resource and NotResource pattern of the identity
+        policies, boundary and SCPs."""
         if set_key in self._patterns:
             return self._patterns[set_key]
         every = [
@@ -162,7 +162,7 @@ class CoverageIndex:
         return result
 
     def _pattern_groups(self, pattern: str, kind: str) -> dict[str, dict[str, int]]:
-        """Per account, the bits of the ARNs `pattern` tells apart.
+        """Return, per account, the bits of the ARNs `pattern` separates.
 
         Accounts where the pattern covers all ARNs alike, or none, are left
         out."""

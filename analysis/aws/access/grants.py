@@ -47,7 +47,7 @@ from toxicpath.ingest.transform import TransformContext
 
 logger = logging.getLogger(__name__)
 
-# How evidence names the edge target's own resource policy.
+# The name evidence gives the edge target's own resource policy.
 OWN_RESOURCE_POLICY = "resource-policy"
 
 # (level, allowed actions, evidence JSON, conditional)
@@ -239,9 +239,10 @@ def _reads_account(policy: CompiledPolicy) -> bool:
 
 def _policy_names(target: AccessTarget, principal: PrincipalView) -> bool:
     """Return whether the target's policy may decide differently for this
-    principal than for another one with the same policies: it names the
-    principal (by ARN, unique id or name, as in a session ARN) or reads a
-    key about the caller."""
+    principal than for another one with the same policies.
+
+    It may when it names the principal (by ARN, unique id or name, as in a
+    session ARN) or reads a key about the caller."""
     if target.policy is None:
         return False
     text = target.policy_text
@@ -259,7 +260,7 @@ def _access(
     """Return (level, allowed actions, evidence JSON, conditional), or None.
 
     The evidence names no resource, so that every target of a group can
-    share it: the edge's target is the resource, `on` says whether the
+    share it: the edge's target is the resource, `on` states whether the
     action was evaluated on the resource or on its objects, and statements
     of the target's own policy name their policy `resource-policy`."""
     # Group the table's actions by the resource they are evaluated on, so

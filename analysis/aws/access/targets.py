@@ -3,8 +3,8 @@
 Each service has representative actions per level. An edge's level is the
 highest level with an allowed action, and `actions` lists them all.
 
-The index answers "which targets may a Resource pattern cover?" without a
-loop over every resource: targets are sorted by ARN per service, and a
+The index finds the targets a Resource pattern may cover without a loop
+over every resource: targets are sorted by ARN per service, and a
 pattern selects the run of ARNs that start with its literal prefix.
 """
 
@@ -125,7 +125,7 @@ class TargetIndex:
     anyone: list[AccessTarget] = field(default_factory=list)
 
     def arn_sets(self) -> list[ArnSet]:
-        """One ArnSet per service, for grouping targets (`coverage.py`).
+        """Return one ArnSet per service, for grouping targets (`coverage.py`).
 
         All accounts form one group, so that targets of several accounts
         can share a key; the caller adds the account where it matters."""
@@ -224,9 +224,9 @@ def policy_shape(target: AccessTarget) -> tuple[str, tuple[bool, ...]] | None:
     decide alike, or None when this policy cannot share one.
 
     Templated policies differ only in the ARN they name. With the ARN
-    replaced by a placeholder, two such policies read the same, and they
-    decide alike on their own targets as long as each Resource pattern that
-    names the ARN starts with it: a pattern `<arn><rest>` covers `<arn>` or
+    replaced by a placeholder, two such policies read the same. They decide
+    alike on their own targets as long as each Resource pattern that names
+    the ARN starts with it. A pattern `<arn><rest>` covers `<arn>` or
     `<arn>/*` exactly when `<rest>` covers the remainder, whatever the ARN.
     Patterns that do not name the ARN (`*`, `arn:aws:s3:::logs-*`) may
     cover one target and not another, so whether they cover this one is

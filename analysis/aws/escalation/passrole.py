@@ -381,20 +381,20 @@ def _passrole_checker(spec: PassRoleSpec) -> Checker:
         # Roles are decided together when they need the same set-up steps
         # (an instance profile to create, or none).
         ready_roles: dict[bool, list[Principal]] = {False: roles}
-        how: dict[str, tuple[list[Requirement], str]] = {}
+        profile_setup: dict[str, tuple[list[Requirement], str]] = {}
         if spec.service == "ec2.amazonaws.com":
             ready_roles = {}
             for role in roles:
                 ready = _role_ready(view, principal, role.arn)
                 if ready is not None:
-                    how[role.arn] = ready
+                    profile_setup[role.arn] = ready
                     ready_roles.setdefault(bool(ready[0]), []).append(role)
         for members in ready_roles.values():
-            fixed = [*base, *setup[0], *how.get(members[0].arn, _NO_SETUP)[0]]
+            fixed = [*base, *setup[0], *profile_setup.get(members[0].arn, _NO_SETUP)[0]]
             for role, steps, conditional in satisfied_per_member(
                 view, principal, members, partial(_passing, spec, fixed)
             ):
-                role_note = how.get(role.arn, _NO_SETUP)[1]
+                role_note = profile_setup.get(role.arn, _NO_SETUP)[1]
                 notes = [n for n in (setup[1], role_note) if n]
                 yield finding(
                     target=role.arn,

@@ -3,11 +3,12 @@
 Access and escalation analysis evaluate one member of each group of
 resources that a policy set cannot tell apart (`analysis/aws/coverage.py`)
 and reuse the result. These tests build estates where the grouping is easy
-to get wrong (prefix and object-only patterns, NotResource, a Deny on one
-resource, templated resource policies with and without an extra statement,
-a policy pattern that names other buckets, cross-account grants, a
-condition on aws:ResourceAccount, principal tag conditions) and compare
-every edge with a decision made for that principal and resource alone.
+to get wrong, and compare every edge with a decision made for that
+principal and resource alone. The estates hold prefix and object-only
+patterns, NotResource, a Deny on one resource, templated resource policies
+with and without an extra statement, a policy pattern that names other
+buckets, cross-account grants, a condition on aws:ResourceAccount and
+principal tag conditions.
 """
 
 from __future__ import annotations
@@ -312,7 +313,7 @@ def test_coverage_keys() -> None:
     def key(name: str) -> object:
         return coverage.group_key(("set",), policies, "s3", "", f"arn:aws:s3:::{name}")
 
-    # `*` covers everything alike and drops out; `a-*` tells a-1 and a-2
+    # `*` covers everything alike and drops out; `a-*` separates a-1 and a-2
     # from the rest; `c/*` covers only c's objects.
     assert key("a-1") == key("a-2")
     assert key("a-1") != key("b-1")
