@@ -142,14 +142,8 @@ class CoverageIndex:
         policies, boundary and SCPs."""
         if set_key in self._patterns:
             return self._patterns[set_key]
-        every = [
-            *policies.identity_policies,
-            *(policy for level in policies.scp_levels for policy in level),
-        ]
-        if policies.boundary is not None:
-            every.append(policies.boundary)
         patterns: set[str] = set()
-        for policy in every:
+        for policy in policies.every_policy():
             for statement in policy.statements:
                 if statement.resources is None:
                     continue

@@ -3,7 +3,7 @@ read, write or administer which data resources.
 
 Identity policies and resource policies combine through the evaluator
 (cross-account grants need both). Admins get no CAN_ACCESS edges: they
-reach `account_admin`, which stands for every resource of the account.
+reach `account_admin`, which represents every resource of the account.
 
 Scale comes from three choices:
 
@@ -12,10 +12,14 @@ Scale comes from three choices:
   starts with the pattern's literal prefix, and only resources of the
   services its actions name. Candidates are listed once per policy set.
 - Decisions are computed once per policy set and per group of targets that
-  its Resource patterns cannot tell apart (`coverage.py`), so a grant on
-  `*` is evaluated once per service and account, not once per resource.
+  its Resource patterns cannot tell apart (`analysis/aws/coverage.py`).
+  A grant on `*` is evaluated once per service, and again for other
+  accounts' resources, not once per resource. Templated resource policies
+  share a decision, and a resource policy with no statement for the
+  principal counts as absent.
 - A decision is repeated per principal only when a policy in play may name
-  that principal or read a key about it.
+  that principal or read a key about it. Policies that read only principal
+  tags are decided once per set of tags.
 
 NOTE: object-level S3 actions are evaluated on `arn:aws:s3:::bucket/*`, so
 a grant limited to a key prefix is not found. RDS data access through
@@ -117,7 +121,7 @@ class _Grouping:
         self._index = index
         # Targets are grouped across accounts: the key states the account
         # only when a policy reads aws:ResourceAccount.
-        self._coverage = CoverageIndex(index.arn_sets())
+        self._coverage = CoverageIndex(index.sets.values())
         self._service_actions = {
             service: [
                 a.removesuffix("/*").lower()
@@ -169,6 +173,9 @@ class _Grouping:
             for target in self._targets_of(policy, principal.account_id):
                 found.setdefault(target.arn, target)
         # Resource policies can grant on their own to a named account.
+        # NOTE: a policy that grants everyone gives an identity no edge
+        # unless its own Allow statements cover the target. The edge from
+        # the anonymous or any-principal node represents that access.
         for target in self._index.by_named_account.get(principal.account_id, []):
             found.setdefault(target.arn, target)
         return list(found.values())
@@ -221,14 +228,9 @@ class _Grouping:
     def _set_reads_account(self, principal: PrincipalView) -> bool:
         known = self._reads_account.get(principal.key)
         if known is None:
-            policy_set = principal.policies
-            every = [
-                *policy_set.identity_policies,
-                *(p for level in policy_set.scp_levels for p in level),
-            ]
-            if policy_set.boundary is not None:
-                every.append(policy_set.boundary)
-            known = any(_reads_account(policy) for policy in every)
+            known = any(
+                _reads_account(policy) for policy in principal.policies.every_policy()
+            )
             self._reads_account[principal.key] = known
         return known
 
@@ -260,8 +262,8 @@ def _access(
     """Return (level, allowed actions, evidence JSON, conditional), or None.
 
     The evidence names no resource, so that every target of a group can
-    share it: the edge's target is the resource, `on` states whether the
-    action was evaluated on the resource or on its objects, and statements
+    share it. The edge's target is the resource, and `on` states whether
+    the action was evaluated on the resource or on its objects. Statements
     of the target's own policy name their policy `resource-policy`."""
     # Group the table's actions by the resource they are evaluated on, so
     # the evaluator makes one pass per resource.

@@ -4,19 +4,18 @@ Each service has representative actions per level. An edge's level is the
 highest level with an allowed action, and `actions` lists them all.
 
 The index finds the targets a Resource pattern may cover without a loop
-over every resource: targets are sorted by ARN per service, and a
+over every resource. Targets are sorted by ARN per service, and a
 pattern selects the run of ARNs that start with its literal prefix.
 """
 
 from __future__ import annotations
 
-import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from toxicpath.analysis.aws import ids
-from toxicpath.analysis.aws.coverage import ArnSet, literal_prefix
+from toxicpath.analysis.aws.coverage import ArnSet
 from toxicpath.analysis.aws.escalation.context import EstateView
 from toxicpath.analysis.aws.policy import CompiledPolicy
 from toxicpath.analysis.aws.policy.context_keys import arn_region
@@ -117,44 +116,28 @@ class AccessTarget:
 
 @dataclass
 class TargetIndex:
-    """Targets by service, with ARNs sorted for prefix lookups."""
+    """Targets by ARN, with one sorted ArnSet per service for prefix lookups.
 
-    by_service: dict[str, list[AccessTarget]] = field(default_factory=dict)
-    arns: dict[str, list[str]] = field(default_factory=dict)
+    The ArnSets put all accounts in one group, so that targets of several
+    accounts can share a grouping key (`coverage.py`). The caller adds the
+    account where it matters.
+    """
+
+    by_arn: dict[str, AccessTarget] = field(default_factory=dict)
+    sets: dict[str, ArnSet] = field(default_factory=dict)
     by_named_account: dict[str, list[AccessTarget]] = field(default_factory=dict)
-    anyone: list[AccessTarget] = field(default_factory=list)
-
-    def arn_sets(self) -> list[ArnSet]:
-        """Return one ArnSet per service, for grouping targets (`coverage.py`).
-
-        All accounts form one group, so that targets of several accounts
-        can share a key; the caller adds the account where it matters."""
-        return [
-            ArnSet.build(
-                service,
-                ((t.arn, "") for t in targets),
-                objects=service in OBJECT_SERVICES,
-            )
-            for service, targets in self.by_service.items()
-        ]
 
     def prefixed(self, service: str, pattern: str) -> list[AccessTarget]:
-        """Targets of `service` whose ARN starts with `pattern`'s literal
-        prefix: a superset of those the pattern covers."""
-        targets = self.by_service.get(service, [])
-        arns = self.arns.get(service, [])
-        prefix = literal_prefix(pattern)
-        if service in OBJECT_SERVICES:
-            # Object patterns (`bucket/key*`) select their bucket.
-            prefix = prefix.split("/", 1)[0]
-        start = bisect.bisect_left(arns, prefix)
-        end = start
-        while end < len(arns) and arns[end].startswith(prefix):
-            end += 1
-        return targets[start:end]
+        """Return the targets of `service` whose ARN starts with `pattern`'s
+        literal prefix: a superset of those the pattern covers."""
+        arn_set = self.sets.get(service)
+        if arn_set is None:
+            return []
+        return [self.by_arn[arn_set.arns[i]] for i in arn_set.prefixed(pattern)]
 
     def matching(self, service: str, pattern: str) -> list[AccessTarget]:
-        """Targets `pattern` may cover, for candidate selection (a superset)."""
+        """Return the targets `pattern` may cover, for candidate selection
+        (a superset)."""
         return [
             target
             for target in self.prefixed(service, pattern)
@@ -205,17 +188,18 @@ def collect_targets(view: EstateView) -> list[AccessTarget]:
 
 def build_index(targets: list[AccessTarget]) -> TargetIndex:
     index = TargetIndex()
-    grouped: dict[str, list[AccessTarget]] = defaultdict(list)
+    by_service: dict[str, list[AccessTarget]] = defaultdict(list)
     for target in targets:
-        grouped[target.service].append(target)
+        index.by_arn[target.arn] = target
+        by_service[target.service].append(target)
         for account in target.named_accounts:
             index.by_named_account.setdefault(account, []).append(target)
-        if target.names_anyone:
-            index.anyone.append(target)
-    for service, items in grouped.items():
-        items.sort(key=lambda t: t.arn)
-        index.by_service[service] = items
-        index.arns[service] = [t.arn for t in items]
+    for service, items in by_service.items():
+        index.sets[service] = ArnSet.build(
+            service,
+            ((target.arn, "") for target in items),
+            objects=service in OBJECT_SERVICES,
+        )
     return index
 
 
@@ -256,7 +240,8 @@ def policy_shape(target: AccessTarget) -> tuple[str, tuple[bool, ...]] | None:
     return target.policy_text.replace(target.arn, _PLACEHOLDER), covered
 
 
-# Stands for the target's ARN in a policy shape; never part of an ARN.
+# The placeholder for the target's ARN in a policy shape. JSON text escapes
+# a NUL character, so the placeholder cannot occur in the policy text.
 _PLACEHOLDER = "\u0000target"
 
 

@@ -255,8 +255,8 @@ class EstateView:
     ) -> EvaluationResult:
         """Evaluate one request by `view`'s principal, cached per policy set."""
         # Principals with the same policies share results, unless a policy in
-        # play (identity, SCP or resource policy) names principals, because then
-        # one role's grant must not be reused for another role.
+        # play reads who the principal is (see `owner`). A resource policy that
+        # names principals keeps results per principal.
         if resource_policy is not None and self._names_principals(resource_policy):
             owner: object = view.arn
         else:
@@ -466,18 +466,13 @@ class EstateView:
             return (principal.kind, tuple(sorted(principal.tags.items())))
         return view.arn
 
-    def is_principal_specific(self, view: PrincipalView) -> bool:
-        """Return whether `view`'s policies may decide differently for another
-        principal with the same policies (conditions, policy variables)."""
-        return view.key in self._principal_specific
-
     def partition(
         self, view: PrincipalView, members: Sequence[Principal]
     ) -> list[list[Principal]]:
         """Split users or roles into groups on which `view`'s policies decide
         alike for every action (`analysis/aws/coverage.py`), so a checker can
         evaluate one member per group. Members must be users or roles of the
-        estate; they need not be of one kind or account."""
+        estate, of any kind and account."""
         if len(members) < 2:
             return [list(members)] if members else []
         coverage = self._principal_coverage()
@@ -604,13 +599,7 @@ _SHARED_PRINCIPAL_KEYS = frozenset({"aws:principalaccount", "aws:principaltype"}
 def _reads_only_tags(policy_set: PrincipalPolicySet) -> bool:
     """Return whether the set reads nothing about the principal but its
     tags, type and account (no name, ARN, id or policy variable)."""
-    policies = [
-        *policy_set.identity_policies,
-        *(policy for level in policy_set.scp_levels for policy in level),
-    ]
-    if policy_set.boundary is not None:
-        policies.append(policy_set.boundary)
-    for policy in policies:
+    for policy in policy_set.every_policy():
         if any(s.principal is not None for s in policy.statements):
             return False
         for key in policy.context_keys:

@@ -52,13 +52,18 @@ class PrincipalPolicySet:
         A resource policy passed to `evaluate` can make them differ too, so
         check `CompiledPolicy.depends_on_principal` on it as well.
         """
+        return any(policy.depends_on_principal for policy in self.every_policy())
+
+    def every_policy(self) -> list[CompiledPolicy]:
+        """Return the identity policies, the SCPs of every level and the
+        boundary."""
         policies = [
             *self.identity_policies,
             *(p for row in self.scp_levels for p in row),
         ]
         if self.boundary is not None:
             policies.append(self.boundary)
-        return any(policy.depends_on_principal for policy in policies)
+        return policies
 
 
 @dataclass
