@@ -407,6 +407,10 @@ def database_limits() -> dict[str, int]:
     only as needed), because a bulk load of a large estate needs several GiB:
     a 1 GiB pool failed on a two-account synthetic estate of 4,000 roles.
     `TOXICPATH_LADYBUG_BUFFER_POOL_MB` sets it explicitly.
+
+    NOTE: loading 1.2 million records (a 20,000-role estate) peaked at
+    8.6 GB with the default pool. The smallest pool that load needs was
+    not measured.
     """
     limits = {"max_db_size": DEFAULT_MAX_DB_SIZE_GB * 1024**3}
     text = os.environ.get(BUFFER_POOL_VARIABLE)

@@ -7,7 +7,7 @@ import gc
 from toxicpath.runtime import BULK_GC_THRESHOLD, bulk_allocation
 
 
-def test_bulk_allocation_raises_threshold_and_restores_it() -> None:
+def test_bulk_allocation_nests_and_restores() -> None:
     before = gc.get_threshold()
     with bulk_allocation():
         assert gc.get_threshold()[0] == BULK_GC_THRESHOLD
@@ -21,7 +21,7 @@ def test_bulk_allocation_raises_threshold_and_restores_it() -> None:
     assert gc.get_freeze_count() == 0
 
 
-def test_bulk_allocation_restores_after_an_error() -> None:
+def test_bulk_allocation_restores_on_error() -> None:
     before = gc.get_threshold()
     try:
         with bulk_allocation():

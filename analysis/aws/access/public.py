@@ -21,7 +21,7 @@ from toxicpath.ingest.transform import TransformContext
 
 logger = logging.getLogger(__name__)
 
-# S3 ACL grantee groups and the outside principals they stand for.
+# S3 ACL grantee groups, which the anonymous and any-principal nodes represent.
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
 AUTHENTICATED_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
 _ACL_LEVELS = {

@@ -54,7 +54,8 @@ def find_escalations(
 ) -> list[tuple[Technique, Escalation]]:
     """Return every (technique, finding) for one principal.
 
-    `shared` caches findings of policy-only techniques per policy set.
+    `shared` caches findings of policy-only techniques per policy set and
+    owner (`EstateView.owner`).
     """
     found = []
     owner = view.owner(principal)

@@ -243,7 +243,7 @@ def test_one_evaluation_per_group(caplog: pytest.LogCaptureFixture) -> None:
     assert message.endswith("from 2 evaluations")
 
 
-def test_tag_conditions_share_results_between_equal_tags() -> None:
+def test_equal_tags_share_results() -> None:
     records = analyze(_tricky_estate())
     blue = {
         e.target for e in edges(records, "CAN_ACCESS", source=arn("role", "blue-1"))
@@ -259,7 +259,7 @@ def test_tag_conditions_share_results_between_equal_tags() -> None:
     assert red < blue
 
 
-def test_resource_account_condition_keeps_accounts_apart() -> None:
+def test_resource_account_condition_splits() -> None:
     records = analyze(_tricky_estate())
     reached = {
         e.target
@@ -271,7 +271,7 @@ def test_resource_account_condition_keeps_accounts_apart() -> None:
     assert "arn:aws:s3:::b-public" not in reached
 
 
-def test_evidence_names_the_target_policy_relatively() -> None:
+def test_evidence_names_own_policy() -> None:
     records = analyze(_tricky_estate())
     (edge,) = edges(
         records,
